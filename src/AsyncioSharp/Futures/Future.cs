@@ -1,0 +1,333 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace AsyncioSharp;
+
+/// <summary>
+/// Python's <c>asyncio.Future</c>: a result that will be set later, on one loop, with done callbacks scheduled
+/// through that loop. Awaiting it in a coroutine suspends the coroutine's task until it is done.
+/// This non-generic class holds a result of any type (Python's untyped Future); <see cref="Future{T}"/> is the typed view.
+/// </summary>
+public class Future : IAwaitable, ICriticalNotifyCompletion
+{
+    private enum State : byte { Pending, Cancelled, Finished }
+
+    private State _state;
+    private object? _result;
+    private Exception? _exception;
+    private string? _cancelMessage;
+    private CancelledError? _cancelledExc;
+    private UnretrievedExceptionGuard? _guard;
+    private readonly BaseEventLoop _loop;
+
+    // The first callback is kept apart: most futures get exactly one (the awaiting task's wake-up).
+    private Action<Future>? _callback0;
+    private ExecutionContext? _context0;
+    private List<(Action<Future> Callback, ExecutionContext? Context)>? _callbacks;
+
+    /// <summary>Python's <c>Future(*, loop=None)</c>: a pending future bound to <paramref name="loop"/> or the current one.</summary>
+    public Future(AbstractEventLoop? loop = null)
+    {
+        _loop = (BaseEventLoop)(loop ?? Asyncio.GetEventLoop());
+    }
+
+    /// <summary>Python's <c>get_loop()</c>.</summary>
+    public AbstractEventLoop GetLoop() => _loop;
+
+    internal BaseEventLoop Loop => _loop;
+
+    /// <summary>Python's <c>done()</c>: true once a result or exception is set or the future is cancelled.</summary>
+    public bool Done() => _state != State.Pending;
+
+    /// <summary>Python's <c>cancelled()</c>.</summary>
+    public bool Cancelled() => _state == State.Cancelled;
+
+    /// <summary>
+    /// Python's <c>cancel(msg=None)</c>: cancels a pending future and schedules its callbacks; false if it was done.
+    /// </summary>
+    public virtual bool Cancel(string? msg = null) => CancelCore(msg);
+
+    private protected bool CancelCore(string? msg)
+    {
+        SuppressGuard();
+        if (_state != State.Pending)
+        {
+            return false;
+        }
+        _state = State.Cancelled;
+        _cancelMessage = msg;
+        ScheduleCallbacks();
+        return true;
+    }
+
+    internal string? CancelMessage => _cancelMessage;
+
+    /// <summary>The CancelledError to raise for a cancelled future (Python's <c>_make_cancelled_error</c>).</summary>
+    internal CancelledError MakeCancelledError()
+    {
+        if (_cancelledExc is not null)
+        {
+            var exc = _cancelledExc;
+            _cancelledExc = null;
+            return exc;
+        }
+        return new CancelledError(_cancelMessage);
+    }
+
+    internal void SetCancelledExc(CancelledError exc) => _cancelledExc = exc;
+
+    /// <summary>
+    /// Python's <c>result()</c>: the result; raises the exception set, <see cref="CancelledError"/> if cancelled,
+    /// or <see cref="InvalidStateError"/>('Result is not ready.') while pending.
+    /// </summary>
+    public object? Result()
+    {
+        if (_state == State.Cancelled)
+        {
+            throw MakeCancelledError();
+        }
+        if (_state != State.Finished)
+        {
+            throw new InvalidStateError("Result is not ready.");
+        }
+        SuppressGuard();
+        if (_exception is not null)
+        {
+            ExceptionDispatchInfo.Throw(_exception);
+        }
+        return _result;
+    }
+
+    /// <summary>
+    /// Python's <c>exception()</c>: the exception set, or null; raises <see cref="CancelledError"/> if cancelled
+    /// and <see cref="InvalidStateError"/>('Exception is not set.') while pending.
+    /// </summary>
+    public Exception? Exception()
+    {
+        if (_state == State.Cancelled)
+        {
+            throw MakeCancelledError();
+        }
+        if (_state != State.Finished)
+        {
+            throw new InvalidStateError("Exception is not set.");
+        }
+        SuppressGuard();
+        return _exception;
+    }
+
+    /// <summary>
+    /// Python's <c>add_done_callback(fn, *, context=None)</c>: <paramref name="fn"/> is called with this future
+    /// through the loop once it is done (at once, scheduled, if it already is).
+    /// </summary>
+    public void AddDoneCallback(Action<Future> fn, ExecutionContext? context = null)
+    {
+        if (fn is null)
+        {
+            throw new TypeError("a callable object was expected by add_done_callback(), got None");
+        }
+        context ??= ExecutionContext.Capture();
+        AddDoneCallbackCore(fn, context);
+    }
+
+    /// <summary>Adds a callback that runs in whatever context is current (the Task manages its own).</summary>
+    internal void AddDoneCallbackCore(Action<Future> fn, ExecutionContext? context)
+    {
+        if (_state != State.Pending)
+        {
+            _loop.CallSoonCore(InvokeCallback, (fn, this), context);
+        }
+        else if (_callback0 is null && _callbacks is null)
+        {
+            _callback0 = fn;
+            _context0 = context;
+        }
+        else
+        {
+            _callbacks ??= new();
+            _callbacks.Add((fn, context));
+        }
+    }
+
+    private static readonly Action<object?> InvokeCallback = static state =>
+    {
+        var (fn, fut) = ((Action<Future>, Future))state!;
+        fn(fut);
+    };
+
+    /// <summary>Python's <c>remove_done_callback(fn)</c>: removes every registration of fn; returns how many.</summary>
+    public int RemoveDoneCallback(Action<Future> fn)
+    {
+        var removed = 0;
+        if (_callback0 is not null && _callback0.Equals(fn))
+        {
+            _callback0 = null;
+            _context0 = null;
+            removed++;
+        }
+        if (_callbacks is not null)
+        {
+            removed += _callbacks.RemoveAll(c => c.Callback.Equals(fn));
+        }
+        return removed;
+    }
+
+    /// <summary>
+    /// Python's <c>set_result(result)</c>; raises <see cref="InvalidStateError"/> if the future is already done.
+    /// </summary>
+    public virtual void SetResult(object? result) => SetResultCore(result);
+
+    private protected void SetResultCore(object? result)
+    {
+        if (_state != State.Pending)
+        {
+            throw new InvalidStateError($"{StateName}: {this}");
+        }
+        _result = result;
+        _state = State.Finished;
+        ScheduleCallbacks();
+    }
+
+    /// <summary>
+    /// Python's <c>set_exception(exception)</c>; raises <see cref="InvalidStateError"/> if the future is already done.
+    /// An exception never retrieved is reported to the loop's exception handler when the future is collected.
+    /// </summary>
+    public virtual void SetException(Exception exception) => SetExceptionCore(exception);
+
+    private protected void SetExceptionCore(Exception exception)
+    {
+        if (_state != State.Pending)
+        {
+            throw new InvalidStateError($"{StateName}: {this}");
+        }
+        _exception = exception ?? throw new TypeError("exception must be an Exception, got None");
+        _state = State.Finished;
+        _guard = new UnretrievedExceptionGuard(this);
+        ScheduleCallbacks();
+    }
+
+    private void SuppressGuard()
+    {
+        if (_guard is not null)
+        {
+            GC.SuppressFinalize(_guard);
+            _guard = null;
+        }
+    }
+
+    private void ScheduleCallbacks()
+    {
+        if (_callback0 is not null)
+        {
+            _loop.CallSoonCore(InvokeCallback, (_callback0, this), _context0);
+            _callback0 = null;
+            _context0 = null;
+        }
+        if (_callbacks is not null)
+        {
+            foreach (var (callback, context) in _callbacks)
+            {
+                _loop.CallSoonCore(InvokeCallback, (callback, this), context);
+            }
+            _callbacks = null;
+        }
+    }
+
+    private string StateName => _state switch
+    {
+        State.Pending => "PENDING",
+        State.Cancelled => "CANCELLED",
+        _ => "FINISHED",
+    };
+
+    /// <summary>The name used in messages such as "Future exception was never retrieved".</summary>
+    private protected virtual string KindName => "Future";
+
+    /// <inheritdoc />
+    public override string ToString()
+    {
+        var info = _state switch
+        {
+            State.Finished when _exception is not null => $"finished exception={_exception.GetType().Name}({_exception.Message})",
+            State.Finished => $"finished result={_result ?? "None"}",
+            _ => StateName.ToLowerInvariant(),
+        };
+        return $"<{KindName} {info}>";
+    }
+
+    /// <summary>Reports "exception was never retrieved" when a future whose exception nobody read is collected.</summary>
+    private sealed class UnretrievedExceptionGuard
+    {
+        private readonly Future _future;
+
+        public UnretrievedExceptionGuard(Future future) => _future = future;
+
+        ~UnretrievedExceptionGuard()
+        {
+            var future = _future;
+            future._loop.ReportFromFinalizer(new Dictionary<string, object?>
+            {
+                ["message"] = $"{future.KindName} exception was never retrieved",
+                ["exception"] = future._exception,
+                ["future"] = future,
+            });
+        }
+    }
+
+    // The awaiter pattern: a future is its own awaiter, so awaiting one allocates nothing.
+
+    /// <summary>Makes the future awaitable (Python's <c>__await__</c>).</summary>
+    public Future GetAwaiter() => this;
+
+    /// <summary>Part of the awaiter pattern: true once the future is done.</summary>
+    public bool IsCompleted => _state != State.Pending;
+
+    /// <summary>Part of the awaiter pattern: the result, or the exception raised (Python's <c>__await__</c> return).</summary>
+    public object? GetResult()
+    {
+        AsyncioTask.ThrowIfCancelPending();
+        return Result();
+    }
+
+    /// <summary>Part of the awaiter pattern, for awaits outside asyncio coroutines (a plain .NET async method or another thread).</summary>
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
+
+    /// <summary>Part of the awaiter pattern, for awaits outside asyncio coroutines (a plain .NET async method or another thread).</summary>
+    public void UnsafeOnCompleted(Action continuation)
+    {
+        if (_loop.IsLoopThread)
+        {
+            AddDoneCallbackCore(_ => continuation(), null);
+        }
+        else
+        {
+            // Another thread: register on the loop's thread, and resume that thread's code off the loop.
+            _loop.CallSoonThreadsafe(() => AddDoneCallbackCore(
+                _ => ThreadPool.UnsafeQueueUserWorkItem(static c => c(), continuation, preferLocal: false), null));
+        }
+    }
+}
+
+/// <summary>
+/// A <see cref="Future"/> whose result is a <typeparamref name="T"/>: what <c>loop.CreateFuture&lt;T&gt;()</c> returns.
+/// </summary>
+public class Future<T> : Future, IAwaitable<T>
+{
+    /// <summary>Creates a pending future bound to <paramref name="loop"/> or the current one.</summary>
+    public Future(AbstractEventLoop? loop = null) : base(loop) { }
+
+    /// <summary>Python's <c>result()</c>, typed.</summary>
+    public new T Result() => (T)base.Result()!;
+
+    /// <summary>Python's <c>set_result(result)</c>, typed.</summary>
+    public void SetResult(T result) => SetResultCore(result);
+
+    /// <summary>Makes the future awaitable with a typed result.</summary>
+    public new Future<T> GetAwaiter() => this;
+
+    /// <summary>Part of the awaiter pattern: the typed result.</summary>
+    public new T GetResult() => (T)base.GetResult()!;
+}

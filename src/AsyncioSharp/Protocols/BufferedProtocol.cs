@@ -1,0 +1,16 @@
+using System;
+
+namespace AsyncioSharp;
+
+/// <summary>Python's <c>asyncio.BufferedProtocol</c>: a stream protocol that gives the transport its receive buffer.</summary>
+public abstract class BufferedProtocol : BaseProtocol
+{
+    /// <summary>Python's <c>get_buffer(sizehint)</c>: a buffer to receive into; it must not be empty.</summary>
+    public abstract Memory<byte> GetBuffer(int sizehint);
+
+    /// <summary>Python's <c>buffer_updated(nbytes)</c>: <paramref name="nbytes"/> bytes were written into the buffer.</summary>
+    public abstract void BufferUpdated(int nbytes);
+
+    /// <summary>Python's <c>eof_received()</c>, as in <see cref="Protocol.EofReceived"/>.</summary>
+    public virtual bool EofReceived() => false;
+}

@@ -1,0 +1,313 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace AsyncioSharp;
+
+/// <summary>
+/// Python's <c>asyncio.Task</c> (named AsyncioTask in C#, so it never clashes with System.Threading.Tasks.Task;
+/// see docs/naming.md): a <see cref="Future"/> that runs a <see cref="Coroutine"/> on its loop, one step per
+/// loop callback, suspending while the coroutine awaits a pending future.
+/// </summary>
+public class AsyncioTask : Future
+{
+    [ThreadStatic] private static AsyncioTask? t_current;
+    private static long s_nameCounter;
+
+    private readonly Coroutine _coro;
+    private ExecutionContext? _context;
+    private string _name;
+    private Future? _futWaiter;
+    private Coroutine _resume;
+    private bool _mustCancel;
+    private Exception? _pendingThrow;
+    private int _numCancelsRequested;
+    private string? _cancelMessage;
+    private PendingGuard? _pendingGuard;
+    private Action<Future>? _wakeup;
+
+    /// <summary>
+    /// Python's <c>Task(coro, *, loop=None, name=None, context=None)</c>: schedules the first step of
+    /// <paramref name="coro"/> with <c>call_soon</c>. Prefer <c>Asyncio.CreateTask</c> or <c>loop.CreateTask</c>.
+    /// </summary>
+    public AsyncioTask(Coroutine coro, AbstractEventLoop? loop = null, string? name = null, ExecutionContext? context = null)
+        : base(loop)
+    {
+        if (coro is null || coro.IsStarted)
+        {
+            throw new TypeError($"a coroutine was expected, got {(coro is null ? "None" : coro.ToString())}");
+        }
+        _coro = coro;
+        _resume = coro;
+        _name = name ?? $"Task-{Interlocked.Increment(ref s_nameCounter)}";
+        _context = context ?? ExecutionContext.Capture();
+        _pendingGuard = new PendingGuard(this);
+        Loop.CallSoonCore(StepCallback, this, null);
+        Loop.RegisterTask(this);
+    }
+
+    /// <summary>Python's <c>_log_destroy_pending</c>: false for tasks made internally, which are not reported when collected pending.</summary>
+    internal bool LogDestroyPending
+    {
+        set
+        {
+            if (!value && _pendingGuard is not null)
+            {
+                GC.SuppressFinalize(_pendingGuard);
+            }
+        }
+    }
+
+    /// <summary>The task whose coroutine is running on this thread right now, if any.</summary>
+    internal static AsyncioTask? Current => t_current;
+
+    private protected override string KindName => "Task";
+
+    /// <summary>Python's <c>get_coro()</c>.</summary>
+    public Coroutine GetCoro() => _coro;
+
+    /// <summary>Python's <c>get_context()</c>.</summary>
+    public ExecutionContext? GetContext() => _context;
+
+    /// <summary>Python's <c>get_name()</c>.</summary>
+    public string GetName() => _name;
+
+    /// <summary>Python's <c>set_name(value)</c>.</summary>
+    public void SetName(object value) => _name = value.ToString() ?? "";
+
+    /// <summary>Python's <c>get_stack(*, limit=None)</c>: the suspended coroutine chain is not inspectable in .NET, so it is empty.</summary>
+    public IReadOnlyList<string> GetStack(int? limit = null) => Array.Empty<string>();
+
+    /// <summary>Python's <c>print_stack(*, limit=None, file=None)</c>.</summary>
+    public void PrintStack(int? limit = null, System.IO.TextWriter? file = null)
+    {
+        (file ?? Console.Error).WriteLine($"No stack for {this}");
+    }
+
+    /// <summary>Python's <c>set_result()</c>: not supported on a task.</summary>
+    public override void SetResult(object? result) => throw new RuntimeError("Task does not support set_result() operation");
+
+    /// <summary>Python's <c>set_exception()</c>: not supported on a task.</summary>
+    public override void SetException(Exception exception) => throw new RuntimeError("Task does not support set_exception() operation");
+
+    /// <summary>
+    /// Python's <c>Task.cancel(msg=None)</c>: asks the task to cancel itself; a <see cref="CancelledError"/> is
+    /// thrown into the coroutine at the await it is suspended in, on the next loop iteration.
+    /// </summary>
+    public override bool Cancel(string? msg = null)
+    {
+        if (Done())
+        {
+            return false;
+        }
+        _numCancelsRequested++;
+        if (_futWaiter is not null && _futWaiter.Cancel(msg))
+        {
+            // Leave _futWaiter: it may be a task that ignores the cancellation and must be cancelled again.
+            return true;
+        }
+        _mustCancel = true;
+        _cancelMessage = msg;
+        return true;
+    }
+
+    /// <summary>Python's <c>cancelling()</c>: the number of pending cancellation requests.</summary>
+    public int Cancelling() => _numCancelsRequested;
+
+    /// <summary>Python's <c>uncancel()</c>: decrements the pending cancellation requests and returns the rest.</summary>
+    public int Uncancel()
+    {
+        if (_numCancelsRequested > 0)
+        {
+            _numCancelsRequested--;
+        }
+        return _numCancelsRequested;
+    }
+
+    private static readonly Action<object?> StepCallback = static state => ((AsyncioTask)state!).Step();
+
+    /// <summary>Throws into the running coroutine the exception a cancel() left pending (Python's <c>coro.throw</c>).</summary>
+    internal static void ThrowIfCancelPending()
+    {
+        var task = t_current;
+        if (task?._pendingThrow is { } exc)
+        {
+            task._pendingThrow = null;
+            throw exc;
+        }
+    }
+
+    internal void Suspend(Future future, Coroutine resume)
+    {
+        _resume = resume;
+        if (!ReferenceEquals(future.Loop, Loop))
+        {
+            ThrowAtNextStep(new RuntimeError($"Task {this} got Future {future} attached to a different loop"));
+        }
+        else if (ReferenceEquals(future, this))
+        {
+            ThrowAtNextStep(new RuntimeError($"Task cannot await on itself: {this}"));
+        }
+        else
+        {
+            future.AddDoneCallbackCore(_wakeup ??= _ => Step(), null);
+            _futWaiter = future;
+            if (_mustCancel && future.Cancel(_cancelMessage))
+            {
+                _mustCancel = false;
+            }
+        }
+    }
+
+    internal void SuspendOneIteration(Coroutine resume)
+    {
+        _resume = resume;
+        Loop.CallSoonCore(StepCallback, this, null);
+    }
+
+    internal Action SuspendForeign(Coroutine resume)
+    {
+        _resume = resume;
+        return Step;
+    }
+
+    private void ThrowAtNextStep(Exception exc)
+    {
+        _pendingThrow = exc;
+        Loop.CallSoonCore(StepCallback, this, null);
+    }
+
+    private void Step()
+    {
+        if (Done())
+        {
+            throw new InvalidStateError($"_step(): already done: {this}");
+        }
+        if (_mustCancel)
+        {
+            _pendingThrow = _pendingThrow as CancelledError ?? MakeCancelledError(_cancelMessage);
+            _mustCancel = false;
+        }
+        _futWaiter = null;
+        Loop.EnterTask(this);
+        var outerContext = ExecutionContext.Capture();
+        if (_context is not null && !ReferenceEquals(_context, outerContext))
+        {
+            ExecutionContext.Restore(_context);
+        }
+        var previous = t_current;
+        t_current = this;
+        try
+        {
+            if (!_coro.IsStarted && _pendingThrow is { } early)
+            {
+                _pendingThrow = null;
+                _coro.ThrowBeforeStart(early);
+            }
+            else
+            {
+                _resume.Step();
+            }
+        }
+        finally
+        {
+            t_current = previous;
+            _context = ExecutionContext.Capture();
+            if (outerContext is not null && !ReferenceEquals(_context, outerContext))
+            {
+                ExecutionContext.Restore(outerContext);
+            }
+            Loop.LeaveTask(this);
+        }
+        if (_coro.IsCompleted)
+        {
+            Finish();
+        }
+    }
+
+    private void Finish()
+    {
+        if (_pendingGuard is not null)
+        {
+            GC.SuppressFinalize(_pendingGuard);
+            _pendingGuard = null;
+        }
+        var leftOver = _pendingThrow;
+        _pendingThrow = null;
+        switch (_coro.Error)
+        {
+            case CancelledError cancelled:
+                SetCancelledExc(cancelled);
+                CancelCore(null);
+                break;
+            case { } error:
+                SetExceptionCore(error);
+                break;
+            default:
+                if (_mustCancel || leftOver is CancelledError)
+                {
+                    // Cancelled right before the coroutine returned (or while it awaited something not asyncio's).
+                    _mustCancel = false;
+                    CancelCore(_cancelMessage);
+                }
+                else if (leftOver is not null)
+                {
+                    SetExceptionCore(leftOver);
+                }
+                else
+                {
+                    SetResultCore(_coro.ResultObject);
+                }
+                break;
+        }
+    }
+
+    private static CancelledError MakeCancelledError(string? msg) => new(msg);
+
+    /// <inheritdoc />
+    public override string ToString()
+    {
+        var state = base.ToString();
+        var info = state[(state.IndexOf(' ') + 1)..^1];
+        return $"<Task {info} name='{_name}' coro={_coro}>";
+    }
+
+    /// <summary>Reports "Task was destroyed but it is pending!" when a pending task is collected.</summary>
+    private sealed class PendingGuard
+    {
+        private readonly AsyncioTask _task;
+
+        public PendingGuard(AsyncioTask task) => _task = task;
+
+        ~PendingGuard()
+        {
+            _task.Loop.ReportFromFinalizer(new Dictionary<string, object?>
+            {
+                ["task"] = _task,
+                ["message"] = "Task was destroyed but it is pending!",
+            });
+        }
+    }
+}
+
+/// <summary>A task whose result is a <typeparamref name="T"/>: what creating a task from a <see cref="Coroutine{T}"/> gives.</summary>
+public class AsyncioTask<T> : AsyncioTask, IAwaitable<T>
+{
+    /// <summary>Python's <c>Task(coro, ...)</c>, typed.</summary>
+    public AsyncioTask(Coroutine<T> coro, AbstractEventLoop? loop = null, string? name = null, ExecutionContext? context = null)
+        : base(coro, loop, name, context)
+    {
+    }
+
+    /// <summary>Python's <c>get_coro()</c>, typed.</summary>
+    public new Coroutine<T> GetCoro() => (Coroutine<T>)base.GetCoro();
+
+    /// <summary>Python's <c>result()</c>, typed.</summary>
+    public new T Result() => (T)base.Result()!;
+
+    /// <summary>Makes the task awaitable with a typed result.</summary>
+    public new AsyncioTask<T> GetAwaiter() => this;
+
+    /// <summary>Part of the awaiter pattern: the typed result.</summary>
+    public new T GetResult() => (T)base.GetResult()!;
+}

@@ -1,0 +1,41 @@
+using System.Collections.Generic;
+
+namespace AsyncioSharp;
+
+/// <summary>
+/// Python's <c>tasks._GatheringFuture</c>: the future <c>gather()</c> returns. Cancelling it cancels the children;
+/// it is cancelled itself only once they finish.
+/// </summary>
+internal sealed class GatheringFuture : Future<object?[]>
+{
+    private readonly List<Future> _children;
+
+    public GatheringFuture(List<Future> children, AbstractEventLoop loop) : base(loop)
+    {
+        _children = children;
+    }
+
+    internal bool CancelRequested { get; private set; }
+
+    public override bool Cancel(string? msg = null)
+    {
+        if (Done())
+        {
+            return false;
+        }
+        var ret = false;
+        foreach (var child in _children)
+        {
+            if (child.Cancel(msg))
+            {
+                ret = true;
+            }
+        }
+        if (ret)
+        {
+            // Cancelling a child cancels the outer future once all children are done.
+            CancelRequested = true;
+        }
+        return ret;
+    }
+}
