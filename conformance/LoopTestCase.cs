@@ -1,0 +1,99 @@
+using AsyncioSharp;
+using Xunit;
+
+namespace AsyncioSharp.Conformance;
+
+/// <summary>
+/// The base of every ported test class, like CPython's <c>test_utils.TestCase</c>: a fresh loop per test, set as
+/// the current loop; at the end the test fails if the loop's exception handler was called unexpectedly
+/// or the test left file descriptors open. Tests run one at a time (xunit.runner.json), so the fd count is exact.
+/// </summary>
+public abstract class LoopTestCase : IDisposable
+{
+    private readonly int _fdsBefore = OpenFdCount();
+
+    static LoopTestCase()
+    {
+        // Let the runtime open the descriptors it opens once per process, so they do not count as leaks.
+        using (var s = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp))
+        {
+        }
+        System.Net.Dns.GetHostAddresses("localhost");
+        System.Threading.Tasks.Task.Run(() => { }).Wait();
+    }
+    private readonly List<IReadOnlyDictionary<string, object?>> _unhandled = new();
+
+    protected LoopTestCase()
+    {
+        Loop = NewTestLoop();
+        Asyncio.SetEventLoop(Loop);
+    }
+
+    /// <summary>The loop under test (CPython's <c>self.loop</c>).</summary>
+    protected SelectorEventLoop Loop { get; private set; }
+
+    /// <summary>Set when a test replaces the exception handler itself, so the base does not check calls.</summary>
+    protected bool CustomExceptionHandler { get; set; }
+
+    /// <summary>CPython's <c>new_test_loop</c>: a loop whose handler records unhandled errors.</summary>
+    protected SelectorEventLoop NewTestLoop()
+    {
+        var loop = new SelectorEventLoop();
+        loop.SetExceptionHandler((_, context) => _unhandled.Add(context));
+        return loop;
+    }
+
+    /// <summary>CPython's <c>run_briefly(loop)</c>: runs one iteration's worth of ready callbacks.</summary>
+    protected void RunBriefly(AbstractEventLoop? loop = null)
+    {
+        loop ??= Loop;
+        loop.RunUntilComplete(Asyncio.Sleep(0));
+    }
+
+    /// <summary>CPython's <c>run_until(loop, pred, timeout)</c>: runs the loop until pred holds, failing after timeout seconds.</summary>
+    protected void RunUntil(Func<bool> pred, double timeout = 30)
+    {
+        var deadline = Loop.Time() + timeout;
+        while (!pred())
+        {
+            if (Loop.Time() > deadline)
+            {
+                throw new AsyncioSharp.TimeoutError("run_until() timed out");
+            }
+            Loop.RunUntilComplete(Asyncio.Sleep(0.001));
+        }
+    }
+
+    /// <summary>The errors the loop reported so far, which then no longer fail the test: for tests that expect some.</summary>
+    protected List<IReadOnlyDictionary<string, object?>> TakeUnhandled()
+    {
+        var taken = _unhandled.ToList();
+        _unhandled.Clear();
+        return taken;
+    }
+
+    public virtual void Dispose()
+    {
+        if (!Loop.IsClosed())
+        {
+            if (!Loop.IsRunning())
+            {
+                Loop.RunUntilComplete(Loop.ShutdownDefaultExecutor());
+            }
+            Loop.Close();
+        }
+        Asyncio.SetEventLoop(null);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        if (!CustomExceptionHandler)
+        {
+            Assert.True(_unhandled.Count == 0,
+                "unexpected call_exception_handler: " + string.Join("; ", _unhandled.Select(c => c.GetValueOrDefault("message"))));
+        }
+        var fdsAfter = OpenFdCount();
+        Assert.True(fdsAfter <= _fdsBefore, $"the test leaked {fdsAfter - _fdsBefore} file descriptor(s)");
+        GC.SuppressFinalize(this);
+    }
+
+    private static int OpenFdCount() => Directory.GetFiles("/proc/self/fd").Length;
+}
