@@ -1,1 +1,13 @@
-Console.WriteLine("benchmarks: see bench/README.md");
+using System.Text.Json;
+using AsyncioSharp.Bench;
+
+// bench/run.sh drives this: `micro` prints the loop micro-benchmarks as JSON (operations per second).
+switch (args.FirstOrDefault())
+{
+    case "micro":
+        Console.WriteLine(JsonSerializer.Serialize(Micro.Run()));
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: AsyncioSharp.Bench micro");
+        return 2;
+}

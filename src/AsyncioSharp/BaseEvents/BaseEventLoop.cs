@@ -25,6 +25,10 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
 
     private static readonly double TicksToSeconds = 1.0 / Stopwatch.Frequency;
 
+    // While callbacks keep the loop busy, I/O is still polled at least this often (20 microseconds).
+    private static readonly long BusyPollInterval = Stopwatch.Frequency / 50_000;
+    private long _lastPoll;
+
     private readonly Queue<Handle> _ready = new();
     private readonly PriorityQueue<TimerHandle, (double When, long Seq)> _scheduled = new();
     private readonly ConcurrentQueue<Handle> _inbox = new();
@@ -289,7 +293,14 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         return handle;
     }
 
-    /// <summary>Schedules an internal callback (futures' done callbacks, task steps) without the public checks.</summary>
+    /// <summary>Queues a prepared internal handle (a done callback, a task's step) without the public checks.</summary>
+    internal void CallSoonHandle(Handle handle)
+    {
+        CheckClosed();
+        _ready.Enqueue(handle);
+    }
+
+    /// <summary>Schedules an internal callback without the public checks.</summary>
     internal Handle CallSoonCore(Action<object?> callback, object? state, ExecutionContext? context)
     {
         CheckClosed();
@@ -592,17 +603,29 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         }
 
         DrainInbox();
-        double? timeout = null;
         if (_ready.Count > 0 || _stopping)
         {
-            timeout = 0;
+            // Callbacks are waiting: poll I/O without blocking, but not on every iteration of a burst of
+            // callback-only iterations, where the system call would cost more than the callbacks themselves.
+            var now = Stopwatch.GetTimestamp();
+            if (now - _lastPoll >= BusyPollInterval || _stopping)
+            {
+                _lastPoll = now;
+                Select(0);
+                DrainInbox();
+            }
         }
-        else if (_scheduled.TryPeek(out var next, out _))
+        else
         {
-            timeout = Math.Clamp(next.When() - Time(), 0, MaximumSelectTimeout);
+            double? timeout = null;
+            if (_scheduled.TryPeek(out var next, out _))
+            {
+                timeout = Math.Clamp(next.When() - Time(), 0, MaximumSelectTimeout);
+            }
+            Select(timeout);
+            _lastPoll = Stopwatch.GetTimestamp();
+            DrainInbox();
         }
-        Select(timeout);
-        DrainInbox();
 
         if (_scheduled.Count > 0)
         {

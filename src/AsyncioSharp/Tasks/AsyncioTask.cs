@@ -16,7 +16,9 @@ public class AsyncioTask : Future
 
     private readonly Coroutine _coro;
     private ExecutionContext? _context;
-    private string _name;
+    private string? _name;
+    private readonly long _nameNumber;
+    private readonly TaskStepHandle _stepHandle;
     private Future? _futWaiter;
     private Coroutine _resume;
     private bool _mustCancel;
@@ -24,7 +26,6 @@ public class AsyncioTask : Future
     private int _numCancelsRequested;
     private string? _cancelMessage;
     private PendingGuard? _pendingGuard;
-    private Action<Future>? _wakeup;
 
     /// <summary>
     /// Python's <c>Task(coro, *, loop=None, name=None, context=None)</c>: schedules the first step of
@@ -39,10 +40,16 @@ public class AsyncioTask : Future
         }
         _coro = coro;
         _resume = coro;
-        _name = name ?? $"Task-{Interlocked.Increment(ref s_nameCounter)}";
+        _name = name;
+        if (name is null)
+        {
+            // Python formats "Task-N" lazily too: most tasks are never asked their name.
+            _nameNumber = Interlocked.Increment(ref s_nameCounter);
+        }
+        _stepHandle = new TaskStepHandle(this);
         _context = context ?? ExecutionContext.Capture();
         _pendingGuard = new PendingGuard(this);
-        Loop.CallSoonCore(StepCallback, this, null);
+        Loop.CallSoonHandle(_stepHandle);
         Loop.RegisterTask(this);
     }
 
@@ -70,7 +77,7 @@ public class AsyncioTask : Future
     public ExecutionContext? GetContext() => _context;
 
     /// <summary>Python's <c>get_name()</c>.</summary>
-    public string GetName() => _name;
+    public string GetName() => _name ??= $"Task-{_nameNumber}";
 
     /// <summary>Python's <c>set_name(value)</c>.</summary>
     public void SetName(object value) => _name = value.ToString() ?? "";
@@ -124,8 +131,6 @@ public class AsyncioTask : Future
         return _numCancelsRequested;
     }
 
-    private static readonly Action<object?> StepCallback = static state => ((AsyncioTask)state!).Step();
-
     /// <summary>Throws into the running coroutine the exception a cancel() left pending (Python's <c>coro.throw</c>).</summary>
     internal static void ThrowIfCancelPending()
     {
@@ -150,7 +155,7 @@ public class AsyncioTask : Future
         }
         else
         {
-            future.AddDoneCallbackCore(_wakeup ??= _ => Step(), null);
+            future.AddDoneHandle(_stepHandle);
             _futWaiter = future;
             if (_mustCancel && future.Cancel(_cancelMessage))
             {
@@ -162,7 +167,7 @@ public class AsyncioTask : Future
     internal void SuspendOneIteration(Coroutine resume)
     {
         _resume = resume;
-        Loop.CallSoonCore(StepCallback, this, null);
+        Loop.CallSoonHandle(_stepHandle);
     }
 
     internal Action SuspendForeign(Coroutine resume)
@@ -174,10 +179,10 @@ public class AsyncioTask : Future
     private void ThrowAtNextStep(Exception exc)
     {
         _pendingThrow = exc;
-        Loop.CallSoonCore(StepCallback, this, null);
+        Loop.CallSoonHandle(_stepHandle);
     }
 
-    private void Step()
+    internal void Step()
     {
         if (Done())
         {
@@ -269,7 +274,7 @@ public class AsyncioTask : Future
     {
         var state = base.ToString();
         var info = state[(state.IndexOf(' ') + 1)..^1];
-        return $"<Task {info} name='{_name}' coro={_coro}>";
+        return $"<Task {info} name='{GetName()}' coro={_coro}>";
     }
 
     /// <summary>Reports "Task was destroyed but it is pending!" when a pending task is collected.</summary>
