@@ -7,7 +7,10 @@ switch (args.FirstOrDefault())
     case "micro":
         Console.WriteLine(JsonSerializer.Serialize(Micro.Run()));
         return 0;
+    case "echo-protocol":
+        Echo.RunProtocol(int.Parse(args[1]));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: AsyncioSharp.Bench micro");
+        Console.Error.WriteLine("usage: AsyncioSharp.Bench micro | echo-protocol PORT");
         return 2;
 }
