@@ -76,10 +76,10 @@ public static class Micro
         ("sleep0", Sleep0, 500_000),
     };
 
-    private static async Coroutine<Dictionary<string, double>> Main()
+    private static async Coroutine<Dictionary<string, double>> Main(string? only)
     {
         var results = new Dictionary<string, double>();
-        foreach (var (name, fn, n) in Benches)
+        foreach (var (name, fn, n) in Benches.Where(b => only is null || b.Name == only))
         {
             // One warm-up round lets the JIT reach its optimized code, as CPython has none to reach.
             await fn(n);
@@ -93,6 +93,6 @@ public static class Micro
         return results;
     }
 
-    /// <summary>Runs every micro-benchmark and returns operations per second by name.</summary>
-    public static Dictionary<string, double> Run() => Asyncio.Run(Main());
+    /// <summary>Runs every micro-benchmark (or the one named) and returns operations per second by name.</summary>
+    public static Dictionary<string, double> Run(string? only) => Asyncio.Run(Main(only));
 }

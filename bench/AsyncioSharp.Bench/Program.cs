@@ -5,12 +5,12 @@ using AsyncioSharp.Bench;
 switch (args.FirstOrDefault())
 {
     case "micro":
-        Console.WriteLine(JsonSerializer.Serialize(Micro.Run()));
+        Console.WriteLine(JsonSerializer.Serialize(Micro.Run(args.ElementAtOrDefault(1))));
         return 0;
     case "echo-protocol":
         Echo.RunProtocol(int.Parse(args[1]));
         return 0;
     default:
-        Console.Error.WriteLine("usage: AsyncioSharp.Bench micro | echo-protocol PORT");
+        Console.Error.WriteLine("usage: AsyncioSharp.Bench micro [NAME] | echo-protocol PORT");
         return 2;
 }

@@ -32,7 +32,6 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     private readonly Queue<Handle> _ready = new();
     private readonly PriorityQueue<TimerHandle, (double When, long Seq)> _scheduled = new();
     private readonly ConcurrentQueue<Handle> _inbox = new();
-    private readonly ConditionalWeakTable<AsyncioTask, object?> _allTasks = new();
     private long _timerSeq;
     private int _timerCancelledCount;
     private bool _stopping;
@@ -396,11 +395,11 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// <inheritdoc />
     public override TaskFactory? GetTaskFactory() => _taskFactory;
 
-    internal void RegisterTask(AsyncioTask task) => _allTasks.AddOrUpdate(task, null);
+    /// <summary>The loop's pending tasks (Python's <c>_all_tasks</c>, for this loop).</summary>
+    internal TaskRegistry Tasks { get; } = new();
 
     /// <summary>The tasks of this loop that are not done (Python's <c>all_tasks(loop)</c>).</summary>
-    internal HashSet<AsyncioTask> AllTasks() =>
-        _allTasks.Select(pair => pair.Key).Where(t => !t.Done()).ToHashSet();
+    internal HashSet<AsyncioTask> AllTasks() => Tasks.Alive();
 
     internal void EnterTask(AsyncioTask task)
     {
@@ -575,6 +574,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// </summary>
     private void RunOnce()
     {
+        Tasks.Sweep(this);
         var scheduledCount = _scheduled.Count;
         if (scheduledCount > MinScheduledTimerHandles &&
             (double)_timerCancelledCount / scheduledCount > MinCancelledTimerHandlesFraction)

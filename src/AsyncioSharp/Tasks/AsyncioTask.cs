@@ -25,7 +25,7 @@ public class AsyncioTask : Future
     private Exception? _pendingThrow;
     private int _numCancelsRequested;
     private string? _cancelMessage;
-    private PendingGuard? _pendingGuard;
+    private int _registrySlot = -1;
 
     /// <summary>
     /// Python's <c>Task(coro, *, loop=None, name=None, context=None)</c>: schedules the first step of
@@ -48,9 +48,8 @@ public class AsyncioTask : Future
         }
         _stepHandle = new TaskStepHandle(this);
         _context = context ?? ExecutionContext.Capture();
-        _pendingGuard = new PendingGuard(this);
         Loop.CallSoonHandle(_stepHandle);
-        Loop.RegisterTask(this);
+        Register();
     }
 
     /// <summary>Python's <c>_log_destroy_pending</c>: false for tasks made internally, which are not reported when collected pending.</summary>
@@ -58,10 +57,29 @@ public class AsyncioTask : Future
     {
         set
         {
-            if (!value && _pendingGuard is not null)
+            if (!value && _registrySlot >= 0)
             {
-                GC.SuppressFinalize(_pendingGuard);
+                Loop.Tasks.DontReport(_registrySlot);
             }
+        }
+    }
+
+    /// <summary>Python's <c>_register_task</c>: all_tasks() sees the task until it is done.</summary>
+    internal void Register()
+    {
+        if (_registrySlot < 0 && !Done())
+        {
+            _registrySlot = Loop.Tasks.Add(this, _name, _nameNumber, _coro.GetType());
+        }
+    }
+
+    /// <summary>Python's <c>_unregister_task</c>.</summary>
+    internal void Unregister()
+    {
+        if (_registrySlot >= 0)
+        {
+            Loop.Tasks.Remove(_registrySlot);
+            _registrySlot = -1;
         }
     }
 
@@ -232,11 +250,7 @@ public class AsyncioTask : Future
 
     private void Finish()
     {
-        if (_pendingGuard is not null)
-        {
-            GC.SuppressFinalize(_pendingGuard);
-            _pendingGuard = null;
-        }
+        Unregister();
         var leftOver = _pendingThrow;
         _pendingThrow = null;
         switch (_coro.Error)
@@ -275,23 +289,6 @@ public class AsyncioTask : Future
         var state = base.ToString();
         var info = state[(state.IndexOf(' ') + 1)..^1];
         return $"<Task {info} name='{GetName()}' coro={_coro}>";
-    }
-
-    /// <summary>Reports "Task was destroyed but it is pending!" when a pending task is collected.</summary>
-    private sealed class PendingGuard
-    {
-        private readonly AsyncioTask _task;
-
-        public PendingGuard(AsyncioTask task) => _task = task;
-
-        ~PendingGuard()
-        {
-            _task.Loop.ReportFromFinalizer(new Dictionary<string, object?>
-            {
-                ["task"] = _task,
-                ["message"] = "Task was destroyed but it is pending!",
-            });
-        }
     }
 }
 
