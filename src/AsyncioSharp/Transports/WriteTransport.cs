@@ -6,6 +6,9 @@ namespace AsyncioSharp;
 /// <summary>Python's <c>asyncio.WriteTransport</c>: the write-only side of a transport.</summary>
 public abstract class WriteTransport : BaseTransport
 {
+    /// <summary>Creates a transport whose extra info answers from <paramref name="extra"/>.</summary>
+    protected WriteTransport(IReadOnlyDictionary<string, object?>? extra = null) : base(extra) { }
+
     /// <summary>Python's <c>set_write_buffer_limits(high=None, low=None)</c>.</summary>
     public virtual void SetWriteBufferLimits(int? high = null, int? low = null) => throw new NotImplementedException();
 
