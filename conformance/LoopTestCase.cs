@@ -41,10 +41,13 @@ public abstract class LoopTestCase : IDisposable
     /// <summary>CPython's <c>new_test_loop</c>: a loop whose handler records unhandled errors.</summary>
     protected SelectorEventLoop NewTestLoop()
     {
-        var loop = new SelectorEventLoop();
+        var loop = CreateLoop();
         loop.SetExceptionHandler((_, context) => _unhandled.Add(context));
         return loop;
     }
+
+    /// <summary>Makes the loop under test: a test class overrides it to stand in for CPython's mock.patch of loop methods.</summary>
+    protected virtual SelectorEventLoop CreateLoop() => new();
 
     /// <summary>CPython's <c>run_briefly(loop)</c>: runs one iteration's worth of ready callbacks.</summary>
     protected void RunBriefly(AbstractEventLoop? loop = null)
