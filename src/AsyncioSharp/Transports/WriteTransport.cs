@@ -21,13 +21,15 @@ public abstract class WriteTransport : BaseTransport
     /// <summary>Python's <c>write(data)</c>: queues the bytes; they are delivered or their loss reported.</summary>
     public virtual void Write(ReadOnlySpan<byte> data) => throw new NotImplementedException();
 
-    /// <summary>Python's <c>writelines(list_of_data)</c>.</summary>
+    /// <summary>Python's <c>writelines(list_of_data)</c>: the pieces joined, written with one <see cref="Write"/>.</summary>
     public virtual void Writelines(IEnumerable<byte[]> listOfData)
     {
+        var joined = new List<byte>();
         foreach (var data in listOfData)
         {
-            Write(data);
+            joined.AddRange(data);
         }
+        Write(joined.ToArray());
     }
 
     /// <summary>Python's <c>write_eof()</c>: closes the write end after flushing.</summary>
