@@ -23,6 +23,9 @@ public partial class SelectorEventLoop
     /// </summary>
     internal byte[] ReadBuffer => _readBuffer ??= new byte[SelectorTransport.MaxSize];
 
+    /// <summary>How many fds have a reader or writer registered (tests check that nothing is left behind).</summary>
+    internal int RegisteredFdCount => _fdHandles.Count;
+
     /// <summary>Forgets the transport of a closed fd (the number may be reused at once).</summary>
     internal void ForgetTransport(int fd, BaseTransport transport)
     {
