@@ -23,6 +23,7 @@ public abstract class LoopTestCase : IDisposable
         // Assemblies loaded on first use map their file (an fd each): load them now, not inside the first test.
         _ = typeof(System.Runtime.Intrinsics.Vector128<byte>).Assembly;
         Assert.True(true);
+        _ = Log.Writer;
     }
     private readonly List<IReadOnlyDictionary<string, object?>> _unhandled = new();
 
