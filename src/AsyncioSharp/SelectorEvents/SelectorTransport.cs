@@ -222,10 +222,10 @@ internal abstract class SelectorTransport : FlowControlMixin
     /// <inheritdoc />
     public override int GetWriteBufferSize() => _buffer.Count;
 
-    /// <summary>Python's <c>_add_reader(fd, callback)</c>: no reader once closing.</summary>
+    /// <summary>Python's <c>_add_reader(fd, callback)</c>: no reader while paused or once closing.</summary>
     private protected void AddReader()
     {
-        if (_closing)
+        if (!IsReading())
         {
             return;
         }
