@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace AsyncioSharp;
@@ -242,6 +243,11 @@ public class AsyncioTask : Future
                 break;
             case { } error:
                 SetExceptionCore(error);
+                if (error is KeyboardInterrupt or SystemExit)
+                {
+                    // Python's Task.__step sets them and re-raises them, so they stop the loop.
+                    ExceptionDispatchInfo.Throw(error);
+                }
                 break;
             default:
                 if (_mustCancel || leftOver is CancelledError)
@@ -264,12 +270,21 @@ public class AsyncioTask : Future
 
     private static CancelledError MakeCancelledError(string? msg) => new(msg);
 
-    /// <inheritdoc />
-    public override string ToString()
+    /// <summary>Python's <c>base_tasks._task_repr_info</c>: the future's info with the name, the coroutine and what the task waits for.</summary>
+    private protected override List<string> ReprInfo()
     {
-        var state = base.ToString();
-        var info = state[(state.IndexOf(' ') + 1)..^1];
-        return $"<Task {info} name='{_name}' coro={_coro}>";
+        var info = base.ReprInfo();
+        if (_numCancelsRequested > 0 && !Done())
+        {
+            info[0] = "cancelling";
+        }
+        info.Insert(1, $"name={FormatHelpers.Repr(_name)}");
+        info.Insert(2, $"coro=<{_coro.Format()}>");
+        if (_futWaiter is not null)
+        {
+            info.Insert(3, $"wait_for={_futWaiter}");
+        }
+        return info;
     }
 
     /// <summary>Reports "Task was destroyed but it is pending!" when a pending task is collected.</summary>
