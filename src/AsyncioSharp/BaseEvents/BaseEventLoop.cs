@@ -150,7 +150,15 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// <summary>Python's <c>run_until_complete(future)</c>, typed.</summary>
     public T RunUntilComplete<T>(IAwaitable<T> future) => (T)RunUntilComplete((IAwaitable)future)!;
 
-    private static void RunUntilCompleteCallback(Future fut) => fut.Loop.Stop();
+    /// <summary>Python's <c>_run_until_complete_cb</c>: a KeyboardInterrupt or SystemExit is already propagating out of the loop, so it does not stop it.</summary>
+    private static void RunUntilCompleteCallback(Future fut)
+    {
+        if (!fut.Cancelled() && fut.Exception() is KeyboardInterrupt or SystemExit)
+        {
+            return;
+        }
+        fut.Loop.Stop();
+    }
 
     /// <inheritdoc />
     public override void Stop() => _stopping = true;
@@ -221,7 +229,10 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
             }
             catch (Exception ex)
             {
-                CallSoonThreadsafe(() => future.SetException(ex));
+                if (!IsClosed())
+                {
+                    CallSoonThreadsafe(() => future.SetException(ex));
+                }
             }
         }) { IsBackground = true, Name = "asyncio-shutdown-executor" };
         thread.Start();
@@ -293,6 +304,10 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     internal Handle CallSoonCore(Action<object?> callback, object? state, ExecutionContext? context)
     {
         CheckClosed();
+        if (_debug)
+        {
+            CheckThread();
+        }
         var handle = new Handle(callback, state, this, context);
         _ready.Enqueue(handle);
         return handle;
@@ -305,10 +320,6 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// <inheritdoc />
     public override TimerHandle CallAt(double when, Action callback, ExecutionContext? context = null)
     {
-        if (double.IsNaN(when))
-        {
-            throw new ValueError("when cannot be NaN");
-        }
         CheckClosed();
         if (_debug)
         {
@@ -459,7 +470,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     {
         if (executor is not ThreadPoolExecutor)
         {
-            throw new TypeError("executor must be ThreadPoolExecutor");
+            throw new TypeError("executor must be ThreadPoolExecutor instance");
         }
         _defaultExecutor = executor;
     }
@@ -487,7 +498,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
             {
                 continue;
             }
-            lines.Add($"{key}: {context[key]}");
+            lines.Add($"{key}: {FormatHelpers.Repr(context[key])}");
         }
         Log.Error(string.Join("\n", lines), context.GetValueOrDefault("exception") as Exception);
     }
@@ -501,7 +512,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
             {
                 DefaultExceptionHandler(context);
             }
-            catch (Exception exc)
+            catch (Exception exc) when (exc is not (KeyboardInterrupt or SystemExit))
             {
                 Log.Error("Exception in default exception handler", exc);
             }
@@ -511,7 +522,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         {
             _exceptionHandler(this, context);
         }
-        catch (Exception exc)
+        catch (Exception exc) when (exc is not (KeyboardInterrupt or SystemExit))
         {
             try
             {
@@ -522,7 +533,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
                     ["context"] = context,
                 });
             }
-            catch (Exception inner)
+            catch (Exception inner) when (inner is not (KeyboardInterrupt or SystemExit))
             {
                 Log.Error("Exception in default exception handler while handling an unexpected error in custom exception handler", inner);
             }
@@ -630,7 +641,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
                 var dt = Time() - t0;
                 if (dt >= SlowCallbackDuration)
                 {
-                    Log.Warning($"Executing {handle} took {dt:F3} seconds");
+                    Log.Warning($"Executing {(object?)handle.StepOf ?? handle} took {dt.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} seconds");
                 }
             }
             else
