@@ -245,7 +245,16 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
     };
 
     /// <summary>The name used in messages such as "Future exception was never retrieved".</summary>
-    private protected virtual string KindName => "Future";
+    private protected virtual string KindName
+    {
+        get
+        {
+            // Python prints the class name; a C# generic's arity suffix ("Future`1") is not part of it.
+            var name = GetType().Name;
+            var tick = name.IndexOf('`');
+            return tick < 0 ? name : name[..tick];
+        }
+    }
 
     /// <summary>Python's <c>_future_repr_info</c>: the state, the result or exception, the callbacks.</summary>
     private protected virtual List<string> ReprInfo()

@@ -62,7 +62,8 @@ public class AsyncioTask : Future
     /// <summary>The task whose coroutine is running on this thread right now, if any.</summary>
     internal static AsyncioTask? Current => t_current;
 
-    private protected override string KindName => "Task";
+    private protected override string KindName =>
+        GetType() == typeof(AsyncioTask) || (GetType().IsGenericType && GetType().GetGenericTypeDefinition() == typeof(AsyncioTask<>)) ? "Task" : base.KindName;
 
     /// <summary>Python's <c>get_coro()</c>.</summary>
     public Coroutine GetCoro() => _coro;
