@@ -41,10 +41,14 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     private ExceptionHandler? _exceptionHandler;
     private AsyncioTask? _currentTask;
 
-    /// <summary>Creates a loop; debug mode follows the PYTHONASYNCIODEBUG environment variable, as in Python.</summary>
+    /// <summary>
+    /// Creates a loop; debug mode is on when the PYTHONASYNCIODEBUG or PYTHONDEVMODE environment variable is
+    /// non-empty, as in Python (<c>coroutines._is_debug_mode()</c>).
+    /// </summary>
     protected BaseEventLoop()
     {
-        _debug = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PYTHONASYNCIODEBUG"));
+        _debug = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PYTHONASYNCIODEBUG")) ||
+                 !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PYTHONDEVMODE"));
     }
 
     /// <summary>Python's <c>slow_callback_duration</c>: in debug mode, callbacks slower than this (seconds) are logged.</summary>
@@ -70,8 +74,20 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// <summary>Wakes a loop blocked in <see cref="Select"/> (Python's <c>_write_to_self</c>).</summary>
     private protected abstract void WriteToSelf();
 
+    /// <summary>Python's <c>_ready</c>, for tests: the callbacks the next iteration runs.</summary>
+    internal IReadOnlyCollection<Handle> Ready => _ready;
+
+    /// <summary>Python's <c>_scheduled</c>, for tests: the timers in the heap, in no particular order.</summary>
+    internal IEnumerable<TimerHandle> ScheduledTimers => _scheduled.UnorderedItems.Select(item => item.Element);
+
+    /// <summary>Python's <c>_timer_cancelled_count</c>, for tests.</summary>
+    internal int TimerCancelledCount => _timerCancelledCount;
+
+    /// <summary>Python's <c>_default_executor</c>, for tests.</summary>
+    internal Executor? DefaultExecutor => _defaultExecutor;
+
     /// <summary>Appends a handle to the ready queue (Python's <c>_add_callback</c>).</summary>
-    private protected void AddCallback(Handle handle)
+    internal void AddCallback(Handle handle)
     {
         if (!handle.Cancelled())
         {
@@ -296,6 +312,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         }
         CheckCallback(callback, "call_soon");
         var handle = new Handle(callback, this, context ?? ExecutionContext.Capture());
+        DrainInboxBeforeEnqueue();
         _ready.Enqueue(handle);
         return handle;
     }
@@ -309,6 +326,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
             CheckThread();
         }
         var handle = new Handle(callback, state, this, context);
+        DrainInboxBeforeEnqueue();
         _ready.Enqueue(handle);
         return handle;
     }
@@ -540,10 +558,13 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         }
     }
 
-    /// <summary>Reports from a finalizer thread: through the loop when it can still run callbacks, else directly.</summary>
+    /// <summary>
+    /// Reports from the finalizer thread (Python's <c>__del__</c> reports at once): a running loop gets it on its
+    /// thread, so handlers never run concurrently with it; a loop that is not running gets it directly.
+    /// </summary>
     internal void ReportFromFinalizer(Dictionary<string, object?> context)
     {
-        if (_closed)
+        if (_closed || !IsRunning())
         {
             CallExceptionHandler(context);
             return;
@@ -573,7 +594,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// callbacks are ready), move due timers to the ready queue, then run exactly the callbacks ready now;
     /// callbacks they schedule wait for the next iteration.
     /// </summary>
-    private void RunOnce()
+    internal void RunOnce()
     {
         var scheduledCount = _scheduled.Count;
         if (scheduledCount > MinScheduledTimerHandles &&
@@ -648,6 +669,18 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
             {
                 handle.Run();
             }
+        }
+    }
+
+    /// <summary>
+    /// Keeps the ready queue in call order across threads: a call_soon_threadsafe that happened before this
+    /// call_soon is queued first, as in Python, where both append to the same deque.
+    /// </summary>
+    private void DrainInboxBeforeEnqueue()
+    {
+        if (!_inbox.IsEmpty)
+        {
+            DrainInbox();
         }
     }
 

@@ -32,7 +32,7 @@ public class Handle
     }
 
     /// <summary>The callback the user gave (the wrapped Action), or the internal one; null once cancelled.</summary>
-    private protected Delegate? Callback => _callback is null ? null : _state is Delegate inner && _callback == InvokeAction ? inner : _callback;
+    internal Delegate? Callback => _callback is null ? null : _state is Delegate inner && _callback == InvokeAction ? inner : _callback;
 
     /// <summary>The task whose step this handle runs, if it is one (Python's <c>_format_handle</c> prints the task).</summary>
     internal AsyncioTask? StepOf => _state as AsyncioTask;

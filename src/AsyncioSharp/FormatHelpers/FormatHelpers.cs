@@ -59,7 +59,7 @@ internal static class FormatHelpers
             case Delegate d:
                 return $"<function {QualName(d)}>";
             case IDictionary dict:
-                return Recursive(value, '{', '}', () => dict.Cast<DictionaryEntry>().Select(e => $"{Repr(e.Key)}: {Repr(e.Value)}"));
+                return Recursive(value, '{', '}', () => Entries(dict).Select(e => $"{Repr(e.Key)}: {Repr(e.Value)}"));
             case IEnumerable items when IsSet(value):
                 return Recursive(value, '{', '}', () => items.Cast<object?>().Select(Repr));
             case IList list:
@@ -89,6 +89,16 @@ internal static class FormatHelpers
 
     private static string Recursive(object value, char open, char close, Func<IEnumerable<string>> items) =>
         GuardRecursion(value, () => open + string.Join(", ", items()) + close);
+
+    private static IEnumerable<DictionaryEntry> Entries(IDictionary dict)
+    {
+        // IDictionary.GetEnumerator yields DictionaryEntry; the generic dictionaries' GetEnumerator does not.
+        var e = dict.GetEnumerator();
+        while (e.MoveNext())
+        {
+            yield return e.Entry;
+        }
+    }
 
     private static bool IsSet(object value) =>
         value.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ISet<>));
