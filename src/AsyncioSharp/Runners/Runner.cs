@@ -20,6 +20,7 @@ public sealed class Runner : IDisposable
     private ExecutionContext? _context;
     private bool _setEventLoop;
     private int _interruptCount;
+    private bool _interruptCancelled;
 
     /// <summary>Creates the runner; nothing happens until it is first used.</summary>
     public Runner(bool? debug = null, Func<AbstractEventLoop>? loopFactory = null)
@@ -84,14 +85,15 @@ public sealed class Runner : IDisposable
         var loop = _loop!;
         var task = loop.CreateTask(coro, context: context ?? _context);
         _interruptCount = 0;
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => OnSigint(signal, loop, task));
+        _interruptCancelled = false;
+        using var sigint = InstallSigintHandler(loop, task);
         try
         {
             return loop.RunUntilComplete(task);
         }
         catch (CancelledError)
         {
-            if (Volatile.Read(ref _interruptCount) > 0 && task.Uncancel() == 0)
+            if (_interruptCancelled && task.Uncancel() == 0)
             {
                 throw new KeyboardInterrupt();
             }
@@ -107,7 +109,24 @@ public sealed class Runner : IDisposable
         }
     }
 
-    /// <summary>Python's <c>_on_sigint</c>, on the signal thread: the first Ctrl-C cancels the main task on the loop's thread.</summary>
+    /// <summary>Python installs its SIGINT handler where it can and runs without one where <c>signal.signal</c> fails.</summary>
+    private PosixSignalRegistration? InstallSigintHandler(AbstractEventLoop loop, AsyncioTask mainTask)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => OnSigint(signal, loop, mainTask));
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Python's <c>_on_sigint</c>, on the signal thread: the first Ctrl-C cancels the main task on the loop's thread.
+    /// The signal arrives on another thread here, so the run raises KeyboardInterrupt only when that cancel is what
+    /// ended the task (Python checks <c>main_task.done()</c> in the handler itself).
+    /// </summary>
     private void OnSigint(PosixSignalContext signal, AbstractEventLoop loop, AsyncioTask mainTask)
     {
         if (Interlocked.Increment(ref _interruptCount) > 1)
@@ -121,6 +140,7 @@ public sealed class Runner : IDisposable
             if (!mainTask.Done())
             {
                 mainTask.Cancel();
+                _interruptCancelled = true;
             }
         });
     }
