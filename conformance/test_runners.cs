@@ -24,8 +24,24 @@ public abstract class RunnersBaseTest : IDisposable
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int sig);
 
-    /// <summary>CPython's <c>interrupt_self()</c>: a SIGINT to this process, as Ctrl-C sends.</summary>
-    protected static void InterruptSelf() => kill(Environment.ProcessId, 2);
+    private static readonly SemaphoreSlim SigintSeen = new(0);
+
+    // Registered before any Runner's, so it runs after theirs (.NET calls handlers newest first): once it has seen
+    // the signal, the runner's handler has too. Python runs the handler at once in the main thread; .NET delivers
+    // signals on another thread, so interrupt_self waits for that delivery to be as synchronous.
+    private static readonly PosixSignalRegistration SigintWitness = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+    {
+        ctx.Cancel = true;
+        SigintSeen.Release();
+    });
+
+    /// <summary>CPython's <c>interrupt_self()</c>: a SIGINT to this process, as Ctrl-C sends, handled before it returns.</summary>
+    protected static void InterruptSelf()
+    {
+        GC.KeepAlive(SigintWitness);
+        kill(Environment.ProcessId, 2);
+        Assert.True(SigintSeen.Wait(TimeSpan.FromSeconds(10)), "SIGINT was not delivered");
+    }
 
     /// <summary>A default policy that records its set_event_loop calls (CPython mocks the method).</summary>
     protected sealed class RecordingPolicy : DefaultEventLoopPolicy

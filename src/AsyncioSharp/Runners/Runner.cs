@@ -135,14 +135,21 @@ public sealed class Runner : IDisposable
             return;
         }
         signal.Cancel = true;
-        loop.CallSoonThreadsafe(() =>
+        try
         {
-            if (!mainTask.Done())
+            loop.CallSoonThreadsafe(() =>
             {
-                mainTask.Cancel();
-                _interruptCancelled = true;
-            }
-        });
+                if (!mainTask.Done())
+                {
+                    mainTask.Cancel();
+                    _interruptCancelled = true;
+                }
+            });
+        }
+        catch (RuntimeError)
+        {
+            // The run ended and the loop closed while the signal was on its way: there is nothing left to cancel.
+        }
     }
 
     /// <summary>Python's <c>run(coro, *, context=None)</c>, typed.</summary>
