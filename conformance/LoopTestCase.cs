@@ -24,6 +24,20 @@ public abstract class LoopTestCase : IDisposable
         _ = typeof(System.Runtime.Intrinsics.Vector128<byte>).Assembly;
         Assert.True(true);
         _ = Log.Writer;
+        // Printing a stack trace (the loop's default handler logs them) loads the symbol readers and pdbs once.
+        try
+        {
+            Asyncio.GetRunningLoop();
+        }
+        catch (RuntimeError e)
+        {
+            Assert.NotEmpty(e.ToString());
+        }
+        // Console output and signal handlers (Runner's SIGINT) share the runtime's signal pipe, opened on first use.
+        Console.Error.Flush();
+        using (System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGCONT, _ => { }))
+        {
+        }
     }
     private readonly List<IReadOnlyDictionary<string, object?>> _unhandled = new();
 
