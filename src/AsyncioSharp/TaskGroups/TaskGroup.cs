@@ -23,6 +23,9 @@ public class TaskGroup : AbstractAsyncContextManager<TaskGroup>
     private Future? _onCompletedFut;
     private readonly Action<Future> _onTaskDone;
 
+    /// <summary>Python's <c>_tasks</c>: the group's tasks not done yet.</summary>
+    internal IReadOnlyCollection<AsyncioTask> Tasks => _tasks;
+
     /// <summary>Python's <c>TaskGroup()</c>.</summary>
     public TaskGroup()
     {
