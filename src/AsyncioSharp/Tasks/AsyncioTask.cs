@@ -175,7 +175,8 @@ public class AsyncioTask : Future
         {
             future.AddDoneHandle(_stepHandle);
             _futWaiter = future;
-            if (_mustCancel && future.Cancel(_cancelMessage))
+            // A cancellation that arrived while the coroutine awaited a .NET awaitable is pending too: deliver it here.
+            if ((_mustCancel || _pendingThrow is CancelledError) && future.Cancel(_cancelMessage))
             {
                 _mustCancel = false;
             }
@@ -288,7 +289,12 @@ public class AsyncioTask : Future
     {
         var state = base.ToString();
         var info = state[(state.IndexOf(' ') + 1)..^1];
-        return $"<Task {info} name='{GetName()}' coro={_coro}>";
+        if (_numCancelsRequested > 0 && !Done())
+        {
+            info = "cancelling";
+        }
+        var waitFor = _futWaiter is null ? "" : $" wait_for={_futWaiter}";
+        return $"<Task {info} name='{GetName()}' coro={_coro}{waitFor}>";
     }
 }
 
