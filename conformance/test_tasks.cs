@@ -866,4 +866,442 @@ public class BaseTaskTests : LoopTestCase
         Assert.Equal(42, Loop.RunUntilComplete(NewTask(Loop, Foo())));
         AssertElapsed(0.15, Loop.Time() - t0);
     }
+
+    [Fact]
+    public void test_sleep()
+    {
+        var t0 = Loop.Time();
+
+        async Coroutine<string> Sleeper(double dt, string arg)
+        {
+            await Asyncio.Sleep(dt / 2);
+            return await Asyncio.Sleep(dt / 2, arg);
+        }
+
+        var t = NewTask(Loop, Sleeper(0.1, "yeah"));
+        Loop.RunUntilComplete(t);
+        Assert.True(t.Done());
+        Assert.Equal("yeah", t.Result());
+        AssertElapsed(0.1, Loop.Time() - t0);
+    }
+
+    [Fact]
+    public void test_task_cancel_sleeping_task()
+    {
+        var t0 = Loop.Time();
+
+        async Coroutine<string> Doit()
+        {
+            var sleeper = NewTask(Loop, Asyncio.Sleep(5000));
+            Loop.CallLater(0.1, () => sleeper.Cancel());
+            try
+            {
+                await sleeper;
+            }
+            catch (CancelledError)
+            {
+                return "cancelled";
+            }
+            return "slept in";
+        }
+
+        Assert.Equal("cancelled", Loop.RunUntilComplete(Doit()));
+        AssertElapsed(0.1, Loop.Time() - t0);
+    }
+
+    [Fact]
+    public void test_task_cancel_waiter_future()
+    {
+        var fut = NewFuture(Loop);
+
+        async Coroutine Coro() => await fut;
+
+        var task = NewTask(Loop, Coro());
+        RunBriefly();
+        Assert.Contains("wait_for=", task.ToString());
+        task.Cancel();
+        RunBriefly();
+        Assert.Throws<CancelledError>(() => Loop.RunUntilComplete(task));
+        Assert.DoesNotContain("wait_for=", task.ToString());
+        Assert.True(fut.Cancelled());
+    }
+
+    [Fact]
+    public void test_task_set_methods()
+    {
+        var task = NewTask(Loop, Coro("ko"));
+        var exc = Assert.Throws<RuntimeError>(() => task.SetResult("ok"));
+        Assert.Contains("not support set_result", exc.Message);
+        exc = Assert.Throws<RuntimeError>(() => task.SetException(new ValueError("")));
+        Assert.Contains("not support set_exception", exc.Message);
+        Assert.Equal("ko", Loop.RunUntilComplete(task));
+    }
+
+    [Fact]
+    public void test_step_result_future()
+    {
+        // A task waits on the future its coroutine awaits.
+        var fut = NewFuture(Loop);
+        object? result = null;
+
+        async Coroutine WaitForFuture()
+        {
+            result = await fut;
+        }
+
+        var t = NewTask(Loop, WaitForFuture());
+        RunBriefly();
+        Assert.False(t.Done());
+        var res = new object();
+        fut.SetResult(res);
+        RunBriefly();
+        Assert.Same(res, result);
+        Assert.True(t.Done());
+        Assert.Null(t.Result());
+    }
+
+    [Fact]
+    public void test_coroutine_non_gen_function()
+    {
+        Assert.Equal("test", Loop.RunUntilComplete(Coro("test")));
+    }
+
+    [Fact]
+    public void test_coroutine_non_gen_function_return_future()
+    {
+        var fut = NewFuture(Loop);
+
+#pragma warning disable CS1998
+        async Coroutine<Future> Func() => fut;
+
+        async Coroutine Coro2() => fut.SetResult("test");
+#pragma warning restore CS1998
+
+        var t1 = NewTask(Loop, Func());
+        var t2 = NewTask(Loop, Coro2());
+        Assert.Same(fut, Loop.RunUntilComplete(t1));
+        Assert.Null(t2.Result());
+    }
+
+    [Fact]
+    public void test_current_task()
+    {
+        Assert.Null(Asyncio.CurrentTask(Loop));
+        AsyncioTask? task = null;
+
+#pragma warning disable CS1998
+        async Coroutine Coro()
+        {
+            Assert.Same(task, Asyncio.CurrentTask());
+            Assert.Same(task, Asyncio.CurrentTask(null));
+        }
+#pragma warning restore CS1998
+
+        task = NewTask(Loop, Coro());
+        Loop.RunUntilComplete(task);
+        Assert.Null(Asyncio.CurrentTask(Loop));
+    }
+
+    [Fact]
+    public void test_current_task_with_interleaving_tasks()
+    {
+        Assert.Null(Asyncio.CurrentTask(Loop));
+        var fut1 = NewFuture(Loop);
+        var fut2 = NewFuture(Loop);
+        AsyncioTask? task1 = null, task2 = null;
+
+        async Coroutine Coro1()
+        {
+            Assert.Same(task1, Asyncio.CurrentTask());
+            await fut1;
+            Assert.Same(task1, Asyncio.CurrentTask());
+            fut2.SetResult(true);
+        }
+
+        async Coroutine Coro2()
+        {
+            Assert.Same(task2, Asyncio.CurrentTask());
+            fut1.SetResult(true);
+            await fut2;
+            Assert.Same(task2, Asyncio.CurrentTask());
+        }
+
+        task1 = NewTask(Loop, Coro1());
+        task2 = NewTask(Loop, Coro2());
+        Loop.RunUntilComplete(Asyncio.Wait(new[] { task1, task2 }));
+        Assert.Null(Asyncio.CurrentTask(Loop));
+    }
+
+    [Fact]
+    public void test_yield_future_passes_cancel()
+    {
+        // Cancelling outer() cancels inner(), which cancels the waiter.
+        var proof = 0;
+        var waiter = NewFuture(Loop);
+
+        async Coroutine Inner()
+        {
+            try
+            {
+                await waiter;
+            }
+            catch (CancelledError)
+            {
+                proof += 1;
+                throw;
+            }
+            Assert.Fail("got past sleep() in inner()");
+        }
+
+        async Coroutine Outer()
+        {
+            try
+            {
+                await Inner();
+                proof += 10;
+            }
+            catch (CancelledError)
+            {
+                // The expected path.
+                proof += 100;
+            }
+        }
+
+        var f = Asyncio.EnsureFuture(Outer(), Loop);
+        RunBriefly();
+        f.Cancel();
+        Loop.RunUntilComplete(f);
+        Assert.Equal(101, proof);
+        Assert.True(waiter.Cancelled());
+    }
+
+    [Fact]
+    public void test_yield_wait_does_not_shield_cancel()
+    {
+        // Cancelling outer() makes wait() return early and leaves inner() running.
+        var proof = 0;
+        var waiter = NewFuture(Loop);
+
+        async Coroutine Inner()
+        {
+            await waiter;
+            proof += 1;
+        }
+
+        async Coroutine Outer()
+        {
+            await Asyncio.Wait(new[] { Asyncio.CreateTask(Inner()) });
+            proof += 100;
+        }
+
+        var f = Asyncio.EnsureFuture(Outer(), Loop);
+        RunBriefly();
+        f.Cancel();
+        Assert.Throws<CancelledError>(() => Loop.RunUntilComplete(f));
+        waiter.SetResult(null);
+        RunBriefly();
+        Assert.Equal(1, proof);
+    }
+
+    [Fact]
+    public void test_shield_result()
+    {
+        var inner = NewFuture(Loop);
+        var outer = Asyncio.Shield(inner);
+        inner.SetResult(42);
+        Assert.Equal(42, Loop.RunUntilComplete(outer));
+    }
+
+    [Fact]
+    public void test_shield_exception()
+    {
+        var inner = NewFuture(Loop);
+        var outer = Asyncio.Shield(inner);
+        RunBriefly();
+        var exc = new RuntimeError("expected");
+        inner.SetException(exc);
+        RunBriefly();
+        Assert.Same(exc, outer.Exception());
+    }
+
+    [Fact]
+    public void test_shield_cancel_inner()
+    {
+        var inner = NewFuture(Loop);
+        var outer = Asyncio.Shield(inner);
+        RunBriefly();
+        inner.Cancel();
+        RunBriefly();
+        Assert.True(outer.Cancelled());
+    }
+
+    [Fact]
+    public void test_shield_cancel_outer()
+    {
+        var inner = NewFuture(Loop);
+        var outer = Asyncio.Shield(inner);
+        RunBriefly();
+        outer.Cancel();
+        RunBriefly();
+        Assert.True(outer.Cancelled());
+        Assert.False(inner.Cancelled());
+    }
+
+    [Fact]
+    public void test_shield_shortcut()
+    {
+        var fut = NewFuture(Loop);
+        fut.SetResult(42);
+        Assert.Same(fut, Asyncio.Shield(fut));
+        Assert.Equal(42, Loop.RunUntilComplete(Asyncio.Shield(fut)));
+    }
+
+    [Fact]
+    public void test_shield_effect()
+    {
+        // Cancelling outer() does not affect inner().
+        var proof = 0;
+        var waiter = NewFuture(Loop);
+
+        async Coroutine Inner()
+        {
+            await waiter;
+            proof += 1;
+        }
+
+        async Coroutine Outer()
+        {
+            await Asyncio.Shield(Inner());
+            proof += 100;
+        }
+
+        var f = Asyncio.EnsureFuture(Outer(), Loop);
+        RunBriefly();
+        f.Cancel();
+        Assert.Throws<CancelledError>(() => Loop.RunUntilComplete(f));
+        waiter.SetResult(null);
+        RunBriefly();
+        Assert.Equal(1, proof);
+    }
+
+    [Fact]
+    public void test_shield_gather()
+    {
+        var child1 = NewFuture(Loop);
+        var child2 = NewFuture(Loop);
+        var parent = Asyncio.Gather(child1, child2);
+        var outer = Asyncio.Shield(parent);
+        RunBriefly();
+        outer.Cancel();
+        RunBriefly();
+        Assert.True(outer.Cancelled());
+        child1.SetResult(1);
+        child2.SetResult(2);
+        RunBriefly();
+        Assert.Equal(new object?[] { 1, 2 }, parent.Result());
+    }
+
+    [Fact]
+    public void test_gather_shield()
+    {
+        var child1 = NewFuture(Loop);
+        var child2 = NewFuture(Loop);
+        var inner1 = Asyncio.Shield(child1);
+        var inner2 = Asyncio.Shield(child2);
+        var parent = Asyncio.Gather(inner1, inner2);
+        RunBriefly();
+        parent.Cancel();
+        // This cancels inner1 and inner2 but not child1 and child2.
+        RunBriefly();
+        Assert.IsType<CancelledError>(parent.Exception());
+        Assert.True(inner1.Cancelled());
+        Assert.True(inner2.Cancelled());
+        child1.SetResult(1);
+        child2.SetResult(2);
+        RunBriefly();
+    }
+
+    [Fact]
+    public void test_shield_coroutine_use_running_loop()
+    {
+#pragma warning disable CS1998
+        async Coroutine<Future<int>> Test() => Asyncio.Shield(Coro(42));
+#pragma warning restore CS1998
+        var outer = Loop.RunUntilComplete(Test());
+        Assert.Same(Loop, outer.GetLoop());
+        Assert.Equal(42, Loop.RunUntilComplete(outer));
+    }
+
+    [Fact]
+    public void test_shield_coroutine_use_global_loop()
+    {
+        Asyncio.SetEventLoop(Loop);
+        var outer = Asyncio.Shield(Coro(42));
+        Assert.Same(Loop, outer.GetLoop());
+        Assert.Equal(42, Loop.RunUntilComplete(outer));
+    }
+
+    [Fact]
+    public void test_wait_invalid_args()
+    {
+        // C# types reject a single future or coroutine at compile time; a coroutine in the list and an empty list remain.
+        var coro = Coro(1);
+        var exc = Assert.Throws<TypeError>(() => Loop.RunUntilComplete(Asyncio.Wait(new IAwaitable[] { coro })));
+        Assert.Equal("Passing coroutines is forbidden, use tasks explicitly.", exc.Message);
+        Assert.Throws<ValueError>(() => Loop.RunUntilComplete(Asyncio.Wait(Array.Empty<Future>())));
+    }
+
+    [Fact]
+    public void test_log_destroyed_pending_task()
+    {
+        var unhandled = new List<IReadOnlyDictionary<string, object?>>();
+        CustomExceptionHandler = true;
+        Loop.SetExceptionHandler((_, context) => unhandled.Add(context));
+
+        async Coroutine KillMe(AbstractEventLoop loop)
+        {
+            var future = NewFuture(loop);
+            await future;
+            // The only reference to the task is now its wake-up callback in the future.
+            throw new Exception("code never reached");
+        }
+
+        void Schedule()
+        {
+            var task = Asyncio.EnsureFuture(KillMe(Loop), Loop);
+            Assert.Equal(new HashSet<AsyncioTask> { (AsyncioTask)task }, Asyncio.AllTasks(Loop));
+        }
+
+        Schedule();
+        // Run the task until it waits for its future.
+        RunBriefly();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.Empty(Asyncio.AllTasks(Loop));
+        // The report is delivered through the loop.
+        RunBriefly();
+        Assert.Contains(unhandled, c => (string?)c.GetValueOrDefault("message") == "Task was destroyed but it is pending!");
+    }
+
+    [Fact]
+    public void test_tb_logger_not_called_after_cancel()
+    {
+#pragma warning disable CS1998
+        async Coroutine Coro() => throw new TypeError("");
+#pragma warning restore CS1998
+
+        async Coroutine Runner()
+        {
+            var task = NewTask(Loop, Coro());
+            await Asyncio.Sleep(0.05);
+            task.Cancel();
+        }
+
+        Loop.RunUntilComplete(Runner());
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        // The base class fails the test if "exception was never retrieved" was reported.
+        TakeUnhandled().ForEach(c => Assert.NotEqual("Task exception was never retrieved", c.GetValueOrDefault("message")));
+    }
 }

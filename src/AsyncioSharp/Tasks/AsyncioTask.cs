@@ -123,7 +123,8 @@ public class AsyncioTask : Future
     {
         if (Done())
         {
-            return false;
+            // As Python's _log_traceback = False: cancelling a finished task silences "exception was never retrieved".
+            return CancelCore(msg);
         }
         _numCancelsRequested++;
         if (_futWaiter is not null && _futWaiter.Cancel(msg))
