@@ -1304,4 +1304,870 @@ public class BaseTaskTests : LoopTestCase
         // The base class fails the test if "exception was never retrieved" was reported.
         TakeUnhandled().ForEach(c => Assert.NotEqual("Task exception was never retrieved", c.GetValueOrDefault("message")));
     }
+
+    [Fact]
+    public void test_cancel_gather_1()
+    {
+        // A gathering future refuses to be cancelled once all its children are done.
+        var fut = NewFuture(Loop);
+
+#pragma warning disable CS1998
+        async Coroutine<Future> Create()
+        {
+            // The indirection fut -> child coroutine keeps the gathering task from finishing with fut.
+            async Coroutine<object?> ChildCoro() => await fut;
+            var gatherFuture = Asyncio.Gather(ChildCoro());
+            return Asyncio.EnsureFuture(gatherFuture);
+        }
+#pragma warning restore CS1998
+
+        var gatherTask = Loop.RunUntilComplete(Create());
+        bool? cancelResult = null;
+        fut.AddDoneCallback(_ => cancelResult = gatherTask.Cancel());
+        fut.SetResult(42);
+        Loop.RunUntilComplete(gatherTask);
+        // Python issue #26923: asyncio.gather drops cancellation.
+        Assert.False(cancelResult);
+        Assert.False(gatherTask.Cancelled());
+        Assert.Equal(new object?[] { 42 }, gatherTask.Result());
+    }
+
+    [Fact]
+    public void test_cancel_gather_2()
+    {
+        foreach (var (cancelArg, expected) in new[] { ((string?)null, ""), ("my message", "my message") })
+        {
+            var loop = NewTestLoop();
+
+            async Coroutine Test()
+            {
+                var time = 0.0;
+                while (true)
+                {
+                    time += 0.05;
+                    await Asyncio.Gather(new IAwaitable[] { Asyncio.Sleep(0.05) }, returnExceptions: true);
+                    if (time > 1)
+                    {
+                        return;
+                    }
+                }
+            }
+
+            async Coroutine Main()
+            {
+                var qwe = NewTask(loop, Test());
+                await Asyncio.Sleep(0.2);
+                qwe.Cancel(cancelArg);
+                await qwe;
+            }
+
+            var exc = Assert.Throws<CancelledError>(() => loop.RunUntilComplete(Main()));
+            Assert.Equal(expected, exc.Message);
+            loop.Close();
+        }
+    }
+
+    [Fact]
+    public void test_exception_traceback()
+    {
+#pragma warning disable CS1998
+        async Coroutine Foo() => throw new DivideByZeroException();
+#pragma warning restore CS1998
+
+        async Coroutine Main()
+        {
+            var task = NewTask(Loop, Foo());
+            // Skip one loop iteration.
+            await Asyncio.Sleep(0);
+            Assert.NotNull(task.Exception()!.StackTrace);
+        }
+
+        Loop.RunUntilComplete(Main());
+    }
+
+    [Fact]
+    public void test_create_task_with_noncoroutine()
+    {
+        // C# types allow only coroutines; null is the one non-coroutine left.
+        for (var i = 0; i < 2; i++)
+        {
+            var exc = Assert.Throws<TypeError>(() => NewTask(Loop, (Coroutine)null!));
+            Assert.Contains("a coroutine was expected, got None", exc.Message);
+        }
+    }
+
+    [Fact]
+    public void test_create_task_with_async_function()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            var task = NewTask(Loop, Asyncio.Sleep(0));
+            Assert.IsAssignableFrom<AsyncioTask>(task);
+            Loop.RunUntilComplete(task);
+        }
+    }
+
+    [Fact]
+    public void test_bare_create_task()
+    {
+        async Coroutine Main()
+        {
+            var task = Asyncio.CreateTask(Coro(1));
+            Assert.IsAssignableFrom<AsyncioTask>(task);
+            Assert.Equal(1, await task);
+        }
+
+        Loop.RunUntilComplete(Main());
+    }
+
+    [Fact]
+    public void test_bare_create_named_task()
+    {
+        async Coroutine Coro()
+        {
+            var task = Asyncio.CreateTask(Asyncio.Sleep(0), name: "No-op");
+            Assert.Equal("No-op", task.GetName());
+            await task;
+        }
+
+        Loop.RunUntilComplete(Coro());
+    }
+
+    private static readonly AsyncLocal<string?> Cvar = new();
+
+    private static string CvarGet(string @default) => Cvar.Value ?? @default;
+
+    [Fact]
+    public void test_context_1()
+    {
+        async Coroutine Sub()
+        {
+            await Asyncio.Sleep(0.01);
+            Assert.Equal("nope", CvarGet("nope"));
+            Cvar.Value = "something else";
+        }
+
+        async Coroutine Main()
+        {
+            Assert.Equal("nope", CvarGet("nope"));
+            var subtask = NewTask(Loop, Sub());
+            Cvar.Value = "yes";
+            Assert.Equal("yes", CvarGet("nope"));
+            await subtask;
+            Assert.Equal("yes", CvarGet("nope"));
+        }
+
+        Loop.RunUntilComplete(NewTask(Loop, Main()));
+    }
+
+    [Fact]
+    public void test_context_2()
+    {
+        async Coroutine Main()
+        {
+            Assert.Equal("nope", CvarGet("nope"));
+            for (var j = 0; j < 2; j++)
+            {
+                var fut = NewFuture(Loop);
+                // This change must not leak into the context of the main() task.
+                fut.AddDoneCallback(_ => Cvar.Value = "something else");
+                Cvar.Value = $"yes{j}";
+                Loop.CallSoon(() => fut.SetResult(null));
+                await fut;
+                Assert.Equal($"yes{j}", CvarGet("nope"));
+                for (var i = 0; i < 3; i++)
+                {
+                    // The task passed its context to add_done_callback.
+                    Cvar.Value = $"yes{i}-{j}";
+                    await Asyncio.Sleep(0.001);
+                    Assert.Equal($"yes{i}-{j}", CvarGet("nope"));
+                }
+            }
+        }
+
+        Loop.RunUntilComplete(NewTask(Loop, Main()));
+        Assert.Equal("nope", CvarGet("nope"));
+    }
+
+    private static readonly AsyncLocal<int?> IntCvar = new();
+
+    [Fact]
+    public void test_context_3()
+    {
+        // 100 tasks in parallel, each changing the variable.
+        var random = new Random(3);
+
+        async Coroutine Sub(int num)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                IntCvar.Value = num + i;
+                await Asyncio.Sleep(0.001 + random.NextDouble() * 0.049);
+                Assert.Equal(num + i, IntCvar.Value);
+            }
+        }
+
+        async Coroutine Main()
+        {
+            var tasks = new List<IAwaitable>();
+            for (var i = 0; i < 100; i++)
+            {
+                tasks.Add(Loop.CreateTask(Sub(random.Next(0, 11))));
+            }
+            await Asyncio.Gather(tasks.ToArray());
+        }
+
+        Loop.RunUntilComplete(Main());
+        Assert.Null(IntCvar.Value);
+    }
+
+    [Fact]
+    public void test_get_coro()
+    {
+        var coro = Asyncio.Sleep(0);
+        var task = NewTask(Loop, coro);
+        Loop.RunUntilComplete(task);
+        Assert.Same(coro, task.GetCoro());
+    }
+
+    [Fact]
+    public void test_set_result_causes_invalid_state()
+    {
+        CustomExceptionHandler = true;
+        var calls = new List<IReadOnlyDictionary<string, object?>>();
+        Loop.SetExceptionHandler((_, context) => calls.Add(context));
+
+        async Coroutine<int> Foo()
+        {
+            await Asyncio.Sleep(0.1);
+            return 10;
+        }
+
+        var task = NewTask(Loop, (Coroutine)Foo());
+        // Python's Future.set_result(task, 'spam'): the Future method, bypassing Task's refusal.
+        ForceSetResult(task, "spam");
+        Assert.Equal("spam", Loop.RunUntilComplete(task));
+        var context = Assert.Single(calls);
+        var exc = Assert.IsType<InvalidStateError>(context["exception"]);
+        Assert.Matches(@"step\(\): already done", exc.Message);
+    }
+
+    [Fact]
+    public void test_set_exception_causes_invalid_state()
+    {
+        CustomExceptionHandler = true;
+        var calls = new List<IReadOnlyDictionary<string, object?>>();
+        Loop.SetExceptionHandler((_, context) => calls.Add(context));
+
+        async Coroutine<int> Foo()
+        {
+            await Asyncio.Sleep(0.1);
+            return 10;
+        }
+
+        var task = NewTask(Loop, Foo());
+        ForceSetException(task, new MyExc());
+        Assert.Throws<MyExc>(() => Loop.RunUntilComplete(task));
+        var context = Assert.Single(calls);
+        var exc = Assert.IsType<InvalidStateError>(context["exception"]);
+        Assert.Matches(@"step\(\): already done", exc.Message);
+    }
+
+    private sealed class MyExc : Exception
+    {
+    }
+
+    /// <summary>Python's unbound <c>Future.set_result(task, value)</c>, which skips Task's override.</summary>
+    private static void ForceSetResult(Future future, object? value) => FutureSetters.SetResult(future, value);
+
+    /// <summary>Python's unbound <c>Future.set_exception(task, exc)</c>.</summary>
+    private static void ForceSetException(Future future, Exception exc) => FutureSetters.SetException(future, exc);
+}
+
+/// <summary>Calls the base <see cref="Future"/> setters non-virtually, as Python's <c>Future.set_result(task, x)</c> does.</summary>
+internal static class FutureSetters
+{
+    private static readonly Action<Future, object?> s_setResult = NonVirtual<Action<Future, object?>>("SetResultCore");
+    private static readonly Action<Future, Exception> s_setException = NonVirtual<Action<Future, Exception>>("SetExceptionCore");
+
+    public static void SetResult(Future future, object? value) => s_setResult(future, value);
+
+    public static void SetException(Future future, Exception exc) => s_setException(future, exc);
+
+    private static TDelegate NonVirtual<TDelegate>(string name) where TDelegate : Delegate =>
+        (TDelegate)typeof(Future).GetMethod(name, System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+            .CreateDelegate(typeof(TDelegate));
+}
+
+/// <summary>Ports of CPython's BaseTaskIntrospectionTests (run as PyIntrospectionTests and CIntrospectionTests).</summary>
+public class BaseTaskIntrospectionTests : LoopTestCase
+{
+    private AsyncioTask PendingTask() => Loop.CreateTask(Asyncio.Sleep(0));
+
+    [Fact]
+    public void test__enter_task()
+    {
+        var task = PendingTask();
+        Assert.Null(Asyncio.CurrentTask(Loop));
+        Asyncio._EnterTask(Loop, task);
+        Assert.Same(task, Asyncio.CurrentTask(Loop));
+        Asyncio._LeaveTask(Loop, task);
+        Loop.RunUntilComplete(task);
+    }
+
+    [Fact]
+    public void test__enter_task_failure()
+    {
+        var task1 = PendingTask();
+        var task2 = PendingTask();
+        Asyncio._EnterTask(Loop, task1);
+        Assert.Throws<RuntimeError>(() => Asyncio._EnterTask(Loop, task2));
+        Assert.Same(task1, Asyncio.CurrentTask(Loop));
+        Asyncio._LeaveTask(Loop, task1);
+        Loop.RunUntilComplete(Asyncio.Gather(task1, task2));
+    }
+
+    [Fact]
+    public void test__leave_task()
+    {
+        var task = PendingTask();
+        Asyncio._EnterTask(Loop, task);
+        Asyncio._LeaveTask(Loop, task);
+        Assert.Null(Asyncio.CurrentTask(Loop));
+        Loop.RunUntilComplete(task);
+    }
+
+    [Fact]
+    public void test__leave_task_failure1()
+    {
+        var task1 = PendingTask();
+        var task2 = PendingTask();
+        Asyncio._EnterTask(Loop, task1);
+        Assert.Throws<RuntimeError>(() => Asyncio._LeaveTask(Loop, task2));
+        Assert.Same(task1, Asyncio.CurrentTask(Loop));
+        Asyncio._LeaveTask(Loop, task1);
+        Loop.RunUntilComplete(Asyncio.Gather(task1, task2));
+    }
+
+    [Fact]
+    public void test__leave_task_failure2()
+    {
+        var task = PendingTask();
+        Assert.Throws<RuntimeError>(() => Asyncio._LeaveTask(Loop, task));
+        Assert.Null(Asyncio.CurrentTask(Loop));
+        Loop.RunUntilComplete(task);
+    }
+
+    [Fact]
+    public void test__unregister_task()
+    {
+        var task = PendingTask();
+        Asyncio._RegisterTask(task);
+        Asyncio._UnregisterTask(task);
+        Assert.Empty(Asyncio.AllTasks(Loop));
+        Loop.RunUntilComplete(task);
+    }
+
+    [Fact]
+    public void test__register_task_3()
+    {
+        // A done task registered is not among all_tasks().
+        var task = PendingTask();
+        Loop.RunUntilComplete(task);
+        Asyncio._RegisterTask(task);
+        Assert.Empty(Asyncio.AllTasks(Loop));
+        Asyncio._UnregisterTask(task);
+    }
+}
+
+/// <summary>Ports of CPython's BaseCurrentLoopTests (run as PyCurrentLoopTests and CCurrentLoopTests).</summary>
+public class BaseCurrentLoopTests : LoopTestCase
+{
+    [Fact]
+    public void test_current_task_no_running_loop() => Assert.Null(Asyncio.CurrentTask(Loop));
+
+    [Fact]
+    public void test_current_task_no_running_loop_implicit()
+    {
+        var exc = Assert.Throws<RuntimeError>(() => Asyncio.CurrentTask());
+        Assert.Contains("no running event loop", exc.Message);
+    }
+
+    [Fact]
+    public void test_current_task_with_implicit_loop()
+    {
+        AsyncioTask? task = null;
+
+#pragma warning disable CS1998
+        async Coroutine Coro()
+        {
+            Assert.Same(task, Asyncio.CurrentTask(Loop));
+            Assert.Same(task, Asyncio.CurrentTask(null));
+            Assert.Same(task, Asyncio.CurrentTask());
+        }
+#pragma warning restore CS1998
+
+        task = new AsyncioTask(Coro(), Loop);
+        Loop.RunUntilComplete(task);
+        Assert.Null(Asyncio.CurrentTask(Loop));
+    }
+}
+
+/// <summary>Port of CPython's GenericTaskTests.</summary>
+public class GenericTaskTests : LoopTestCase
+{
+    [Fact]
+    public void test_future_subclass() => Assert.True(typeof(AsyncioTask).IsSubclassOf(typeof(Future)));
+}
+
+/// <summary>
+/// CPython's GatherTestsBase: FutureGatherTests gathers the futures themselves, CoroutineGatherTests coroutines
+/// awaiting them.
+/// </summary>
+public abstract class GatherTestsBase : LoopTestCase
+{
+    protected readonly SelectorEventLoop OneLoop;
+    protected readonly SelectorEventLoop OtherLoop;
+
+    protected GatherTestsBase()
+    {
+        OneLoop = Loop;
+        OtherLoop = NewTestLoop();
+    }
+
+    public override void Dispose()
+    {
+        OtherLoop.Close();
+        base.Dispose();
+    }
+
+    protected abstract IAwaitable[] WrapFutures(params Future[] futures);
+
+    protected abstract Future<object?[]> DoGather(IAwaitable[] args, bool returnExceptions = false);
+
+    protected void RunLoop(BaseEventLoop loop)
+    {
+        // CPython's "while loop._ready".
+        var ready = (System.Collections.ICollection)typeof(BaseEventLoop)
+            .GetField("_ready", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.GetValue(loop)!;
+        while (ready.Count > 0)
+        {
+            RunBriefly(loop);
+        }
+    }
+
+    private void CheckSuccess(bool returnExceptions)
+    {
+        var (a, b, c) = (OneLoop.CreateFuture(), OneLoop.CreateFuture(), OneLoop.CreateFuture());
+        var fut = DoGather(WrapFutures(a, b, c), returnExceptions);
+        var called = new List<Future>();
+        fut.AddDoneCallback(called.Add);
+        b.SetResult(1);
+        a.SetResult(2);
+        RunLoop(OneLoop);
+        Assert.Empty(called);
+        Assert.False(fut.Done());
+        c.SetResult(3);
+        RunLoop(OneLoop);
+        Assert.Same(fut, Assert.Single(called));
+        Assert.Equal(new object?[] { 2, 1, 3 }, fut.Result());
+    }
+
+    [Fact]
+    public void test_success()
+    {
+        CheckSuccess(false);
+    }
+
+    [Fact]
+    public void test_result_exception_success() => CheckSuccess(true);
+
+    [Fact]
+    public void test_one_exception()
+    {
+        var f = Enumerable.Range(0, 5).Select(_ => OneLoop.CreateFuture()).ToArray();
+        var fut = DoGather(WrapFutures(f));
+        var called = new List<Future>();
+        fut.AddDoneCallback(called.Add);
+        var exc = new DivideByZeroException();
+        f[0].SetResult(1);
+        f[1].SetException(exc);
+        RunLoop(OneLoop);
+        Assert.True(fut.Done());
+        Assert.Same(fut, Assert.Single(called));
+        Assert.Same(exc, fut.Exception());
+        // These do nothing.
+        f[2].SetResult(3);
+        f[3].Cancel();
+        f[4].SetException(new RuntimeError(""));
+        f[4].Exception();
+        RunLoop(OneLoop);
+    }
+
+    [Fact]
+    public void test_return_exceptions()
+    {
+        var f = Enumerable.Range(0, 4).Select(_ => OneLoop.CreateFuture()).ToArray();
+        var fut = DoGather(WrapFutures(f), returnExceptions: true);
+        var called = new List<Future>();
+        fut.AddDoneCallback(called.Add);
+        var exc = new DivideByZeroException();
+        var exc2 = new RuntimeError("");
+        f[1].SetResult(1);
+        f[2].SetException(exc);
+        f[0].SetResult(3);
+        RunLoop(OneLoop);
+        Assert.False(fut.Done());
+        f[3].SetException(exc2);
+        RunLoop(OneLoop);
+        Assert.True(fut.Done());
+        Assert.Same(fut, Assert.Single(called));
+        Assert.Equal(new object?[] { 3, 1, exc, exc2 }, fut.Result());
+    }
+}
+
+/// <summary>Ports of CPython's FutureGatherTests.</summary>
+public class FutureGatherTests : GatherTestsBase
+{
+    protected override IAwaitable[] WrapFutures(params Future[] futures) => futures;
+
+    protected override Future<object?[]> DoGather(IAwaitable[] args, bool returnExceptions = false) =>
+        Asyncio.Gather(args, returnExceptions);
+
+    [Fact]
+    public void test_constructor_empty_sequence_use_running_loop()
+    {
+#pragma warning disable CS1998
+        async Coroutine<Future<object?[]>> Gather() => Asyncio.Gather();
+#pragma warning restore CS1998
+        var fut = OneLoop.RunUntilComplete(Gather());
+        Assert.Same(OneLoop, fut.GetLoop());
+        RunLoop(OneLoop);
+        Assert.True(fut.Done());
+        Assert.Empty(fut.Result());
+    }
+
+    [Fact]
+    public void test_constructor_empty_sequence_use_global_loop()
+    {
+        Asyncio.SetEventLoop(OneLoop);
+        var fut = Asyncio.Gather();
+        Assert.Same(OneLoop, fut.GetLoop());
+        RunLoop(OneLoop);
+        Assert.True(fut.Done());
+        Assert.Empty(fut.Result());
+    }
+
+    [Fact]
+    public void test_constructor_heterogenous_futures()
+    {
+        var fut1 = OneLoop.CreateFuture();
+        var fut2 = OtherLoop.CreateFuture();
+        Assert.Throws<ValueError>(() => Asyncio.Gather(fut1, fut2));
+    }
+
+    [Fact]
+    public void test_constructor_homogenous_futures()
+    {
+        var children = Enumerable.Range(0, 3).Select(_ => (IAwaitable)OtherLoop.CreateFuture()).ToArray();
+        var fut = Asyncio.Gather(children);
+        Assert.Same(OtherLoop, fut.GetLoop());
+        RunLoop(OtherLoop);
+        Assert.False(fut.Done());
+        fut = Asyncio.Gather(children);
+        Assert.Same(OtherLoop, fut.GetLoop());
+        RunLoop(OtherLoop);
+        Assert.False(fut.Done());
+    }
+
+    [Fact]
+    public void test_one_cancellation()
+    {
+        var f = Enumerable.Range(0, 5).Select(_ => OneLoop.CreateFuture()).ToArray();
+        var fut = Asyncio.Gather(f);
+        var called = new List<Future>();
+        fut.AddDoneCallback(called.Add);
+        f[0].SetResult(1);
+        f[1].Cancel();
+        RunLoop(OneLoop);
+        Assert.True(fut.Done());
+        Assert.Same(fut, Assert.Single(called));
+        Assert.False(fut.Cancelled());
+        Assert.IsType<CancelledError>(fut.Exception());
+        // These do nothing.
+        f[2].SetResult(3);
+        f[3].Cancel();
+        f[4].SetException(new RuntimeError(""));
+        f[4].Exception();
+        RunLoop(OneLoop);
+    }
+
+    [Fact]
+    public void test_result_exception_one_cancellation()
+    {
+        var f = Enumerable.Range(0, 6).Select(_ => OneLoop.CreateFuture()).ToArray();
+        var fut = Asyncio.Gather(f, returnExceptions: true);
+        var called = new List<Future>();
+        fut.AddDoneCallback(called.Add);
+        f[0].SetResult(1);
+        var zde = new DivideByZeroException();
+        f[1].SetException(zde);
+        f[2].Cancel();
+        RunLoop(OneLoop);
+        Assert.False(fut.Done());
+        f[3].SetResult(3);
+        f[4].Cancel();
+        var rte = new RuntimeError("");
+        f[5].SetException(rte);
+        var res = OneLoop.RunUntilComplete(fut);
+        Assert.IsType<CancelledError>(res[2]);
+        Assert.IsType<CancelledError>(res[4]);
+        res[2] = res[4] = null;
+        Assert.Equal(new object?[] { 1, zde, null, 3, null, rte }, res);
+        Assert.Same(fut, Assert.Single(called));
+    }
+}
+
+/// <summary>Ports of CPython's CoroutineGatherTests.</summary>
+public class CoroutineGatherTests : GatherTestsBase
+{
+    protected override IAwaitable[] WrapFutures(params Future[] futures)
+    {
+        async Coroutine<object?> Coro(Future fut) => await fut;
+        return futures.Select(f => (IAwaitable)Coro(f)).ToArray();
+    }
+
+    protected override Future<object?[]> DoGather(IAwaitable[] args, bool returnExceptions = false)
+    {
+#pragma warning disable CS1998
+        async Coroutine<Future<object?[]>> Coro() => Asyncio.Gather(args, returnExceptions);
+#pragma warning restore CS1998
+        return OneLoop.RunUntilComplete(Coro());
+    }
+
+#pragma warning disable CS1998
+    private static async Coroutine<string> Coro(string s) => s;
+#pragma warning restore CS1998
+
+    [Fact]
+    public void test_constructor_use_running_loop()
+    {
+        var gen1 = Coro("abc");
+        var gen2 = Coro("abc");
+#pragma warning disable CS1998
+        async Coroutine<Future<object?[]>> Gather() => Asyncio.Gather(gen1, gen2);
+#pragma warning restore CS1998
+        var fut = OneLoop.RunUntilComplete(Gather());
+        Assert.Same(OneLoop, fut.GetLoop());
+        OneLoop.RunUntilComplete(fut);
+    }
+
+    [Fact]
+    public void test_constructor_use_global_loop()
+    {
+        Asyncio.SetEventLoop(OtherLoop);
+        var fut = Asyncio.Gather(Coro("abc"), Coro("abc"));
+        Assert.Same(OtherLoop, fut.GetLoop());
+        OtherLoop.RunUntilComplete(fut);
+        Asyncio.SetEventLoop(Loop);
+    }
+
+    [Fact]
+    public void test_duplicate_coroutines()
+    {
+        var c = Coro("abc");
+        var fut = DoGather(new IAwaitable[] { c, c, Coro("def"), c });
+        RunLoop(OneLoop);
+        Assert.Equal(new object?[] { "abc", "abc", "def", "abc" }, fut.Result());
+    }
+
+    [Fact]
+    public void test_cancellation_broadcast()
+    {
+        // Cancelling outer() cancels all the children.
+        var proof = 0;
+        var waiter = OneLoop.CreateFuture();
+
+        async Coroutine Inner()
+        {
+            await waiter;
+            proof += 1;
+        }
+
+        var child1 = Asyncio.EnsureFuture(Inner(), OneLoop);
+        var child2 = Asyncio.EnsureFuture(Inner(), OneLoop);
+        Future? gatherer = null;
+
+        async Coroutine Outer()
+        {
+            gatherer = Asyncio.Gather(child1, child2);
+            await gatherer;
+            proof += 100;
+        }
+
+        var f = Asyncio.EnsureFuture(Outer(), OneLoop);
+        RunBriefly(OneLoop);
+        Assert.True(f.Cancel());
+        Assert.Throws<CancelledError>(() => OneLoop.RunUntilComplete(f));
+        Assert.False(gatherer!.Cancel());
+        Assert.True(waiter.Cancelled());
+        Assert.True(child1.Cancelled());
+        Assert.True(child2.Cancelled());
+        RunBriefly(OneLoop);
+        Assert.Equal(0, proof);
+    }
+
+    [Fact]
+    public void test_exception_marking()
+    {
+        // The first line marked "Mark exception retrieved."
+        async Coroutine Inner(Future f)
+        {
+            await f;
+            throw new RuntimeError("should not be ignored");
+        }
+
+        var a = OneLoop.CreateFuture();
+        var b = OneLoop.CreateFuture();
+
+        async Coroutine Outer() => await Asyncio.Gather(Inner(a), Inner(b));
+
+        var f = Asyncio.EnsureFuture(Outer(), OneLoop);
+        RunBriefly(OneLoop);
+        a.SetResult(null);
+        RunBriefly(OneLoop);
+        b.SetResult(null);
+        RunBriefly(OneLoop);
+        Assert.IsType<RuntimeError>(f.Exception());
+    }
+}
+
+/// <summary>Ports of CPython's RunCoroutineThreadsafeTests: the .NET task plays the concurrent future.</summary>
+public class RunCoroutineThreadsafeTests : LoopTestCase
+{
+    /// <summary>Waits 0.05 seconds and returns a + b.</summary>
+    private async Coroutine<int> Add(int a, int b, bool fail = false, bool cancel = false)
+    {
+        await Asyncio.Sleep(0.05);
+        if (fail)
+        {
+            throw new RuntimeError("Fail!");
+        }
+        if (cancel)
+        {
+            Asyncio.CurrentTask(Loop)!.Cancel();
+            await Asyncio.Sleep(0);
+        }
+        return a + b;
+    }
+
+    /// <summary>Runs Add on the loop from another thread; Python's <c>future.result(timeout)</c> is Wait plus unwrapping.</summary>
+    private int Target(bool fail = false, bool cancel = false, double? timeout = null)
+    {
+        using var cts = new CancellationTokenSource();
+        var future = Asyncio.RunCoroutineThreadsafe(Add(1, 2, fail, cancel), Loop, cts.Token);
+        try
+        {
+            try
+            {
+                if (!future.Wait(timeout is { } t ? TimeSpan.FromSeconds(t) : System.Threading.Timeout.InfiniteTimeSpan))
+                {
+                    throw new TimeoutError();
+                }
+                return future.Result;
+            }
+            catch (AggregateException e) when (e.InnerException is TaskCanceledException)
+            {
+                throw new CancelledError();
+            }
+            catch (AggregateException e)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException!);
+                throw;
+            }
+        }
+        finally
+        {
+            if (!future.IsCompleted)
+            {
+                cts.Cancel();
+            }
+        }
+    }
+
+    [Fact]
+    public void test_run_coroutine_threadsafe()
+    {
+        var future = Loop.RunInExecutor(null, () => Target());
+        Assert.Equal(3, Loop.RunUntilComplete(future));
+    }
+
+    [Fact]
+    public void test_run_coroutine_threadsafe_with_exception()
+    {
+        var future = Loop.RunInExecutor(null, () => Target(fail: true));
+        var exc = Assert.Throws<RuntimeError>(() => Loop.RunUntilComplete(future));
+        Assert.Contains("Fail!", exc.Message);
+    }
+
+    [Fact]
+    public void test_run_coroutine_threadsafe_with_timeout()
+    {
+        var future = Loop.RunInExecutor(null, () => Target(timeout: 0));
+        Assert.Throws<TimeoutError>(() => Loop.RunUntilComplete(future));
+        // The cancellation crosses threads: run until the add() task has seen it.
+        RunUntil(() => Asyncio.AllTasks(Loop).All(t => t.Done()));
+        foreach (var task in Asyncio.AllTasks(Loop))
+        {
+            Assert.True(task.Done());
+        }
+    }
+
+    [Fact]
+    public void test_run_coroutine_threadsafe_task_cancelled()
+    {
+        var future = Loop.RunInExecutor(null, () => Target(cancel: true));
+        Assert.Throws<CancelledError>(() => Loop.RunUntilComplete(future));
+    }
+
+    private sealed class NameError : Exception
+    {
+    }
+
+    [Fact]
+    public void test_run_coroutine_threadsafe_task_factory_exception()
+    {
+        var run = Loop.RunInExecutor(null, () => Target());
+        CustomExceptionHandler = true;
+        var calls = new List<IReadOnlyDictionary<string, object?>>();
+        Loop.SetExceptionHandler((_, context) => calls.Add(context));
+        Loop.SetTaskFactory((_, _, _) => throw new NameError());
+        var exc = Assert.Throws<NameError>(() => Loop.RunUntilComplete(run));
+        Loop.SetTaskFactory(null);
+        var context = Assert.Single(calls);
+        Assert.Same(exc, context["exception"]);
+    }
+}
+
+/// <summary>Port of CPython's SleepTests.</summary>
+public class SleepTests : LoopTestCase
+{
+    [Fact]
+    public void test_sleep_zero()
+    {
+        var result = 0;
+
+        async Coroutine Coro()
+        {
+            Loop.CallSoon(() => result += 1);
+            Assert.Equal(0, result);
+            var num = await Asyncio.Sleep(0, result: 10);
+            // Incremented by call_soon.
+            Assert.Equal(1, result);
+            result += num;
+        }
+
+        Loop.RunUntilComplete(Coro());
+        Assert.Equal(11, result);
+    }
 }
