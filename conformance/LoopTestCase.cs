@@ -102,7 +102,9 @@ public abstract class LoopTestCase : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    // Assemblies the runtime maps on first use (xunit.assert.dll, System.Linq.dll...) are not the test's descriptors.
+    // Assemblies the runtime maps on first use (xunit.assert.dll, System.Linq.dll...) and the symbol files it opens to
+    // format a stack trace (*.pdb) are not the test's descriptors.
     private static int OpenFdCount() =>
-        Directory.GetFiles("/proc/self/fd").Count(f => new FileInfo(f).LinkTarget?.EndsWith(".dll", StringComparison.Ordinal) != true);
+        Directory.GetFiles("/proc/self/fd").Count(f => new FileInfo(f).LinkTarget is not { } target
+            || !(target.EndsWith(".dll", StringComparison.Ordinal) || target.EndsWith(".pdb", StringComparison.Ordinal)));
 }
