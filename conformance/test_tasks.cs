@@ -868,6 +868,162 @@ public class BaseTaskTests : LoopTestCase
     }
 
     [Fact]
+    public void test_as_completed()
+    {
+        var t0 = Loop.Time();
+        var completed = new HashSet<string>();
+
+        async Coroutine<string> Sleeper(double dt, string x)
+        {
+            await Asyncio.Sleep(dt);
+            completed.Add(x);
+            return x;
+        }
+
+        var a = Sleeper(0.01, "a");
+        var b = Sleeper(0.01, "b");
+        var c = Sleeper(0.15, "c");
+
+        async Coroutine<List<string>> Foo()
+        {
+            var values = new List<string>();
+            foreach (var f in Asyncio.AsCompleted(new[] { b, c, a }))
+            {
+                values.Add(await f);
+            }
+            return values;
+        }
+
+        var res = Loop.RunUntilComplete(NewTask(Loop, Foo()));
+        AssertElapsed(0.15, Loop.Time() - t0);
+        Assert.Contains("a", res.Take(2));
+        Assert.Contains("b", res.Take(2));
+        Assert.Equal("c", res[2]);
+    }
+
+    [Fact]
+    public void test_as_completed_with_timeout()
+    {
+        var t0 = Loop.Time();
+        var a = Loop.CreateTask(Asyncio.Sleep(0.1, "a"));
+        var b = Loop.CreateTask(Asyncio.Sleep(0.15, "b"));
+
+        async Coroutine<List<(int, object)>> Foo()
+        {
+            var values = new List<(int, object)>();
+            foreach (var f in Asyncio.AsCompleted(new[] { a, b }, timeout: 0.12))
+            {
+                try
+                {
+                    values.Add((1, await f));
+                }
+                catch (TimeoutError exc)
+                {
+                    values.Add((2, exc));
+                }
+            }
+            return values;
+        }
+
+        var res = Loop.RunUntilComplete(NewTask(Loop, Foo()));
+        Assert.Equal(2, res.Count);
+        Assert.Equal((1, (object)"a"), res[0]);
+        Assert.Equal(2, res[1].Item1);
+        Assert.IsType<TimeoutError>(res[1].Item2);
+        AssertElapsed(0.12, Loop.Time() - t0);
+        Loop.RunUntilComplete(Asyncio.Wait(new[] { a, b }));
+    }
+
+    [Fact]
+    public void test_as_completed_with_unused_timeout()
+    {
+        var a = Asyncio.Sleep(0.01, "a");
+
+        async Coroutine Foo()
+        {
+            foreach (var f in Asyncio.AsCompleted(new[] { a }, timeout: 1))
+            {
+                Assert.Equal("a", await f);
+            }
+        }
+
+        Loop.RunUntilComplete(NewTask(Loop, Foo()));
+    }
+
+    [Fact]
+    public void test_as_completed_reverse_wait()
+    {
+        var t0 = Loop.Time();
+        var a = Asyncio.Sleep(0.05, "a");
+        var b = Asyncio.Sleep(0.10, "b");
+
+        async Coroutine Test()
+        {
+            var futs = Asyncio.AsCompleted(new[] { a, b }).ToList();
+            Assert.Equal(2, futs.Count);
+            var x = await futs[1];
+            Assert.Equal("a", x);
+            AssertElapsed(0.05, Loop.Time() - t0);
+            var y = await futs[0];
+            Assert.Equal("b", y);
+            AssertElapsed(0.10, Loop.Time() - t0);
+        }
+
+        Loop.RunUntilComplete(Test());
+    }
+
+    [Fact]
+    public void test_as_completed_concurrent()
+    {
+        var a = Asyncio.Sleep(0.05, "a");
+        var b = Asyncio.Sleep(0.05, "b");
+
+        async Coroutine Test()
+        {
+            var futs = Asyncio.AsCompleted(new[] { a, b }).ToList();
+            Assert.Equal(2, futs.Count);
+            var (done, _) = await Asyncio.Wait(futs.Select(fut => Asyncio.EnsureFuture(fut)));
+            Assert.Equal(new HashSet<object?> { "a", "b" }, done.Select(f => f.Result()).ToHashSet());
+        }
+
+        Loop.RunUntilComplete(Test());
+    }
+
+    [Fact]
+    public void test_as_completed_duplicate_coroutines()
+    {
+        async Coroutine<List<string>> Runner()
+        {
+            var result = new List<string>();
+            var c = Coro("ham");
+            foreach (var f in Asyncio.AsCompleted(new[] { c, c, Coro("spam") }))
+            {
+                result.Add(await f);
+            }
+            return result;
+        }
+
+        var fut = NewTask(Loop, Runner());
+        Loop.RunUntilComplete(fut);
+        var result = fut.Result();
+        Assert.Equal(new HashSet<string> { "ham", "spam" }, result.ToHashSet());
+        Assert.Equal(2, result.Count);
+    }
+
+    [Fact]
+    public void test_as_completed_coroutine_use_running_loop()
+    {
+        async Coroutine Test()
+        {
+            var futs = Asyncio.AsCompleted(new[] { Coro(42) }).ToList();
+            Assert.Single(futs);
+            Assert.Equal(42, await futs[0]);
+        }
+
+        Loop.RunUntilComplete(Test());
+    }
+
+    [Fact]
     public void test_sleep()
     {
         var t0 = Loop.Time();
