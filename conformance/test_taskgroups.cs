@@ -3,13 +3,27 @@ using Xunit;
 
 namespace AsyncioSharp.Conformance;
 
+internal sealed class TaskGroupMyExc : Exception
+{
+}
+
+internal sealed class TaskGroupCustomException : Exception
+{
+}
+
+/// <summary>The <c>@contextlib.asynccontextmanager</c> of the CPython test: its exit raises.</summary>
+internal sealed class TaskGroupDatabase : AbstractAsyncContextManager<TaskGroupDatabase>
+{
+#pragma warning disable CS1998
+    public override async Coroutine<TaskGroupDatabase> AEnter() => this;
+
+    public override async Coroutine<bool> AExit(Exception? exc) => throw new TaskGroupCustomException();
+#pragma warning restore CS1998
+}
+
 /// <summary>Ports of CPython's test_asyncio/test_taskgroups.py. <c>async with TaskGroup() as g:</c> is <c>await new TaskGroup().Run(async g =&gt; ...)</c>.</summary>
 public class TestTaskGroup : AsyncLoopTestCase
 {
-    private sealed class MyExc : Exception
-    {
-    }
-
     private static HashSet<Type> GetErrorTypes(ExceptionGroup eg) => eg.Exceptions.Select(e => e.GetType()).ToHashSet();
 
     private static async Coroutine<int> Sleeper(double delay, int result)
@@ -512,7 +526,7 @@ public class TestTaskGroup : AsyncLoopTestCase
                 {
                     num += 10;
                     // Not a good idea, but this weird case is supported.
-                    throw new MyExc();
+                    throw new TaskGroupMyExc();
                 }
             });
         }
@@ -522,7 +536,7 @@ public class TestTaskGroup : AsyncLoopTestCase
         Assert.False(r.Done());
         r.Cancel();
         var eg = await AssertRaisesAsync<ExceptionGroup>(async () => await r);
-        Assert.Equal(new HashSet<Type> { typeof(MyExc) }, GetErrorTypes(eg));
+        Assert.Equal(new HashSet<Type> { typeof(TaskGroupMyExc) }, GetErrorTypes(eg));
         Assert.Equal(10, num);
     });
 
@@ -537,7 +551,7 @@ public class TestTaskGroup : AsyncLoopTestCase
             }
             finally
             {
-                throw new MyExc();
+                throw new TaskGroupMyExc();
             }
         }
 
@@ -552,7 +566,7 @@ public class TestTaskGroup : AsyncLoopTestCase
 
         var r = Asyncio.CreateTask(Runner());
         var eg = await AssertRaisesAsync<ExceptionGroup>(async () => await r);
-        Assert.Equal(new HashSet<Type> { typeof(MyExc), typeof(DivideByZeroException) }, GetErrorTypes(eg));
+        Assert.Equal(new HashSet<Type> { typeof(TaskGroupMyExc), typeof(DivideByZeroException) }, GetErrorTypes(eg));
     });
 
     [Fact]
@@ -686,27 +700,13 @@ public class TestTaskGroup : AsyncLoopTestCase
         Assert.Equal(new HashSet<Type> { typeof(DivideByZeroException) }, GetErrorTypes(eg));
     });
 
-    private sealed class CustomException : Exception
-    {
-    }
-
-    /// <summary>The <c>@contextlib.asynccontextmanager</c> of the CPython test: its exit raises.</summary>
-    private sealed class Database : AbstractAsyncContextManager<Database>
-    {
-#pragma warning disable CS1998
-        public override async Coroutine<Database> AEnter() => this;
-
-        public override async Coroutine<bool> AExit(Exception? exc) => throw new CustomException();
-#pragma warning restore CS1998
-    }
-
     [Fact]
     public void test_taskgroup_context_manager_exit_raises() => RunAsync(async () =>
     {
         async Coroutine RaiseExc()
         {
             await Asyncio.Sleep(0);
-            throw new CustomException();
+            throw new TaskGroupCustomException();
         }
 
         async Coroutine Main()
@@ -714,7 +714,7 @@ public class TestTaskGroup : AsyncLoopTestCase
             var task = Asyncio.CurrentTask()!;
             var err = await AssertRaisesAsync<ExceptionGroup>(() => new TaskGroup().Run(async tg =>
             {
-                await new Database().Run(async _ =>
+                await new TaskGroupDatabase().Run(async _ =>
                 {
                     tg.CreateTask(RaiseExc());
                     await Asyncio.Sleep(1);
@@ -722,7 +722,7 @@ public class TestTaskGroup : AsyncLoopTestCase
             }));
             Assert.Equal(0, task.Cancelling());
             Assert.Equal(2, err.Exceptions.Count);
-            Assert.All(err.Exceptions, e => Assert.IsType<CustomException>(e));
+            Assert.All(err.Exceptions, e => Assert.IsType<TaskGroupCustomException>(e));
         }
 
         await Asyncio.CreateTask(Main());

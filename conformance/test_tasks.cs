@@ -3,6 +3,14 @@ using Xunit;
 
 namespace AsyncioSharp.Conformance;
 
+internal sealed class TaskFactoryNameError : Exception
+{
+}
+
+internal sealed class TasksMyExc : Exception
+{
+}
+
 /// <summary>
 /// Ports of CPython's test_asyncio/test_tasks.py BaseTaskTests (run there once per Task/Future implementation; here
 /// once, on AsyncioTask). CPython drives time with a virtual-time TestLoop; these run on the real loop with the same
@@ -1457,7 +1465,7 @@ public class BaseTaskTests : LoopTestCase
         Loop.RunUntilComplete(Runner());
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        // The base class fails the test if "exception was never retrieved" was reported.
+        // LoopTestCase fails the test if "exception was never retrieved" was reported.
         TakeUnhandled().ForEach(c => Assert.NotEqual("Task exception was never retrieved", c.GetValueOrDefault("message")));
     }
 
@@ -1685,7 +1693,11 @@ public class BaseTaskTests : LoopTestCase
         Loop.RunUntilComplete(task);
         Assert.Same(coro, task.GetCoro());
     }
+}
 
+/// <summary>Ports of CPython's SetMethodsTest (mixed into the C Task tests and the pure-Python ones).</summary>
+public class SetMethodsTest : LoopTestCase
+{
     [Fact]
     public void test_set_result_causes_invalid_state()
     {
@@ -1699,7 +1711,7 @@ public class BaseTaskTests : LoopTestCase
             return 10;
         }
 
-        var task = NewTask(Loop, (Coroutine)Foo());
+        var task = new AsyncioTask(Foo(), Loop, "TestTask");
         // Python's Future.set_result(task, 'spam'): the Future method, bypassing Task's refusal.
         ForceSetResult(task, "spam");
         Assert.Equal("spam", Loop.RunUntilComplete(task));
@@ -1721,16 +1733,12 @@ public class BaseTaskTests : LoopTestCase
             return 10;
         }
 
-        var task = NewTask(Loop, Foo());
-        ForceSetException(task, new MyExc());
-        Assert.Throws<MyExc>(() => Loop.RunUntilComplete(task));
+        var task = new AsyncioTask(Foo(), Loop, "TestTask");
+        ForceSetException(task, new TasksMyExc());
+        Assert.Throws<TasksMyExc>(() => Loop.RunUntilComplete(task));
         var context = Assert.Single(calls);
         var exc = Assert.IsType<InvalidStateError>(context["exception"]);
         Assert.Matches(@"step\(\): already done", exc.Message);
-    }
-
-    private sealed class MyExc : Exception
-    {
     }
 
     /// <summary>Python's unbound <c>Future.set_result(task, value)</c>, which skips Task's override.</summary>
@@ -2286,10 +2294,6 @@ public class RunCoroutineThreadsafeTests : LoopTestCase
         Assert.Throws<CancelledError>(() => Loop.RunUntilComplete(future));
     }
 
-    private sealed class NameError : Exception
-    {
-    }
-
     [Fact]
     public void test_run_coroutine_threadsafe_task_factory_exception()
     {
@@ -2297,8 +2301,8 @@ public class RunCoroutineThreadsafeTests : LoopTestCase
         CustomExceptionHandler = true;
         var calls = new List<IReadOnlyDictionary<string, object?>>();
         Loop.SetExceptionHandler((_, context) => calls.Add(context));
-        Loop.SetTaskFactory((_, _, _) => throw new NameError());
-        var exc = Assert.Throws<NameError>(() => Loop.RunUntilComplete(run));
+        Loop.SetTaskFactory((_, _, _) => throw new TaskFactoryNameError());
+        var exc = Assert.Throws<TaskFactoryNameError>(() => Loop.RunUntilComplete(run));
         Loop.SetTaskFactory(null);
         var context = Assert.Single(calls);
         Assert.Same(exc, context["exception"]);

@@ -4,46 +4,50 @@ using Xunit;
 
 namespace AsyncioSharp.Conformance;
 
+/// <summary>CPython's WaitForSlowTask: runs for TASK_TIMEOUT seconds, ignoring cancel requests.</summary>
+internal sealed class WaitForSlowTask
+{
+    public const double TaskTimeout = 0.2;
+
+    public bool Exited { get; private set; }
+
+    public async Coroutine Run()
+    {
+        var exitAt = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency + TaskTimeout;
+        while (true)
+        {
+            var toSleep = exitAt - Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+            if (toSleep <= 0)
+            {
+                break;
+            }
+            try
+            {
+                await Asyncio.Sleep(toSleep);
+            }
+            catch (CancelledError)
+            {
+            }
+        }
+        Exited = true;
+    }
+}
+
+internal sealed class WaitForFooException : Exception
+{
+}
+
 /// <summary>Ports of CPython's test_asyncio/test_waitfor.py.</summary>
 public class AsyncioWaitForTest : AsyncLoopTestCase
 {
     // A very small timeout: it passes the check "timeout > 0" but costs the tests almost nothing.
     private const double Epsilon = 0.0001;
 
-    /// <summary>CPython's SlowTask: runs for TASK_TIMEOUT seconds, ignoring cancel requests.</summary>
-    private sealed class SlowTask
-    {
-        public const double TaskTimeout = 0.2;
-
-        public bool Exited { get; private set; }
-
-        public async Coroutine Run()
-        {
-            var exitAt = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency + TaskTimeout;
-            while (true)
-            {
-                var toSleep = exitAt - Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
-                if (toSleep <= 0)
-                {
-                    break;
-                }
-                try
-                {
-                    await Asyncio.Sleep(toSleep);
-                }
-                catch (CancelledError)
-                {
-                }
-            }
-            Exited = true;
-        }
-    }
-
     [Fact]
     public void test_asyncio_wait_for_cancelled() => RunAsync(async () =>
     {
-        var t = new SlowTask();
-        var waitForTask = Asyncio.CreateTask(Asyncio.WaitFor(t.Run(), SlowTask.TaskTimeout * 2));
+        var t = new WaitForSlowTask();
+        var waitForTask = Asyncio.CreateTask(Asyncio.WaitFor(t.Run(), WaitForSlowTask.TaskTimeout * 2));
         await Asyncio.Sleep(0);
         waitForTask.Cancel();
         await Asyncio.Wait(new[] { waitForTask });
@@ -53,10 +57,10 @@ public class AsyncioWaitForTest : AsyncLoopTestCase
     [Fact]
     public void test_asyncio_wait_for_timeout() => RunAsync(async () =>
     {
-        var t = new SlowTask();
+        var t = new WaitForSlowTask();
         try
         {
-            await Asyncio.WaitFor(t.Run(), SlowTask.TaskTimeout / 2);
+            await Asyncio.WaitFor(t.Run(), WaitForSlowTask.TaskTimeout / 2);
         }
         catch (TimeoutError)
         {
@@ -245,10 +249,6 @@ public class AsyncioWaitForTest : AsyncLoopTestCase
         Assert.IsType<CancelledError>(exc.InnerException);
     });
 
-    private sealed class FooException : Exception
-    {
-    }
-
     [Fact]
     public void test_wait_for_reraises_exception_during_cancellation() => RunAsync(async () =>
     {
@@ -262,7 +262,7 @@ public class AsyncioWaitForTest : AsyncLoopTestCase
                 }
                 finally
                 {
-                    throw new FooException();
+                    throw new WaitForFooException();
                 }
             }
 
@@ -270,7 +270,7 @@ public class AsyncioWaitForTest : AsyncLoopTestCase
             await Asyncio.WaitFor(innerTask, timeout: Epsilon);
         }
 
-        await AssertRaisesAsync<FooException>(Foo);
+        await AssertRaisesAsync<WaitForFooException>(Foo);
     });
 
     [Fact]
