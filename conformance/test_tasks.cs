@@ -3,6 +3,11 @@ using Xunit;
 
 namespace AsyncioSharp.Conformance;
 
+/// <summary>An IAwaitable that is neither a future nor a coroutine (CPython's tests pass 'ok' or {}).</summary>
+internal sealed class NeitherFutureNorCoroutine : IAwaitable
+{
+}
+
 internal sealed class TaskFactoryNameError : Exception
 {
 }
@@ -163,6 +168,12 @@ public class BaseTaskTests : LoopTestCase
         Assert.Throws<ValueError>(() => Asyncio.EnsureFuture(tOrig, loop));
         loop.Close();
         Assert.Same(tOrig, Asyncio.EnsureFuture(tOrig, Loop));
+    }
+
+    [Fact]
+    public void test_ensure_future_neither()
+    {
+        Assert.Throws<TypeError>(() => Asyncio.EnsureFuture(new NeitherFutureNorCoroutine()));
     }
 
     [Fact]
@@ -1833,6 +1844,17 @@ public class BaseTaskIntrospectionTests : LoopTestCase
     }
 
     [Fact]
+    public void test__unregister_task_not_registered()
+    {
+        var task = PendingTask();
+        Asyncio._UnregisterTask(task);
+        // Unregistering a task that is not registered does nothing.
+        Asyncio._UnregisterTask(task);
+        Assert.Empty(Asyncio.AllTasks(Loop));
+        Loop.RunUntilComplete(task);
+    }
+
+    [Fact]
     public void test__register_task_3()
     {
         // A done task registered is not among all_tasks().
@@ -2143,6 +2165,15 @@ public class CoroutineGatherTests : GatherTestsBase
         var fut = DoGather(new IAwaitable[] { c, c, Coro("def"), c });
         RunLoop(OneLoop);
         Assert.Equal(new object?[] { "abc", "abc", "def", "abc" }, fut.Result());
+    }
+
+    [Fact]
+    public void test_issue46672()
+    {
+        // A bad argument after a coroutine: TypeError, and no error reported from the done callback.
+        var c = Coro("abc");
+        Assert.Throws<TypeError>(() => DoGather(new IAwaitable[] { c, new NeitherFutureNorCoroutine() }));
+        RunLoop(OneLoop);
     }
 
     [Fact]
