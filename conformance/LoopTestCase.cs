@@ -20,6 +20,12 @@ public abstract class LoopTestCase : IDisposable
         }
         System.Net.Dns.GetHostAddresses("localhost");
         System.Threading.Tasks.Task.Run(() => { }).Wait();
+        // The console (the loop's log writes to it) and signal handlers set up the runtime's signal pipe once.
+        Console.Out.Write("");
+        Console.Error.Write("");
+        using (System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGCONT, _ => { }))
+        {
+        }
     }
     private readonly List<IReadOnlyDictionary<string, object?>> _unhandled = new();
 
