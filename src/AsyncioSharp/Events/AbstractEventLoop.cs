@@ -158,10 +158,11 @@ public abstract class AbstractEventLoop
 
     /// <summary>
     /// Python's <c>create_datagram_endpoint(protocol_factory, local_addr=None, remote_addr=None, *, family=0, proto=0,
-    /// flags=0, reuse_address=None, reuse_port=None, allow_broadcast=None, sock=None)</c>.
+    /// flags=0, reuse_address=None, reuse_port=None, allow_broadcast=None, sock=None)</c>. The addresses are a
+    /// <c>(string Host, int Port)</c> tuple, or a path string for AF_UNIX, as Python takes a tuple or a str.
     /// </summary>
     public virtual Coroutine<(DatagramTransport Transport, BaseProtocol Protocol)> CreateDatagramEndpoint(
-        Func<BaseProtocol> protocolFactory, (string Host, int Port)? localAddr = null, (string Host, int Port)? remoteAddr = null,
+        Func<BaseProtocol> protocolFactory, object? localAddr = null, object? remoteAddr = null,
         AddressFamily family = AddressFamily.Unspecified, ProtocolType proto = 0, int flags = 0, bool? reuseAddress = null,
         bool? reusePort = null, bool? allowBroadcast = null, Socket? sock = null)
         => throw new NotImplementedException();
