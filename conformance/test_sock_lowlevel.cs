@@ -7,62 +7,6 @@ using Xunit;
 namespace AsyncioSharp.Conformance;
 
 /// <summary>
-/// CPython's <c>test_sock_lowlevel.MyProto</c>: sends an HTTP request on connection_made, counts the answer
-/// and checks the callbacks' order.
-/// </summary>
-public class MyProto : Protocol
-{
-    private string _state = "INITIAL";
-
-    public MyProto(AbstractEventLoop? loop = null)
-    {
-        if (loop is not null)
-        {
-            Connected = loop.CreateFuture();
-            Done = loop.CreateFuture();
-        }
-    }
-
-    public Future? Connected { get; }
-    public Future? Done { get; }
-    public BaseTransport? Transport { get; private set; }
-    public string State => _state;
-    public int Nbytes { get; private set; }
-
-    private void AssertState(params string[] expected) =>
-        Assert.True(expected.Contains(_state), $"state: '{_state}', expected: {string.Join(",", expected)}");
-
-    public override void ConnectionMade(BaseTransport transport)
-    {
-        Transport = transport;
-        AssertState("INITIAL");
-        _state = "CONNECTED";
-        Connected?.SetResult(null);
-        ((WriteTransport)transport).Write("GET / HTTP/1.0\r\nHost: example.com\r\n\r\n"u8);
-    }
-
-    public override void DataReceived(ReadOnlySpan<byte> data)
-    {
-        AssertState("CONNECTED");
-        Nbytes += data.Length;
-    }
-
-    public override bool EofReceived()
-    {
-        AssertState("CONNECTED");
-        _state = "EOF";
-        return false;
-    }
-
-    public override void ConnectionLost(Exception? exc)
-    {
-        AssertState("CONNECTED", "EOF");
-        _state = "CLOSED";
-        Done?.SetResult(null);
-    }
-}
-
-/// <summary>
 /// CPython's <c>test_sock_lowlevel.BaseSockTestsMixin</c>, run on the epoll selector loop (CPython's
 /// <c>EPollEventLoopTests</c>; the kqueue/poll/select variants have no counterpart here).
 /// </summary>
@@ -539,5 +483,61 @@ public class BaseSockTestsMixin : LoopTestCase
         Loop.RunUntilComplete(proto.Done!);
         Assert.True(proto.Nbytes > 0);
         tr.Close();
+    }
+
+    /// <summary>
+    /// CPython's <c>test_sock_lowlevel.MyProto</c>: sends an HTTP request on connection_made, counts the answer
+    /// and checks the callbacks' order.
+    /// </summary>
+    public class MyProto : Protocol
+    {
+        private string _state = "INITIAL";
+
+        public MyProto(AbstractEventLoop? loop = null)
+        {
+            if (loop is not null)
+            {
+                Connected = loop.CreateFuture();
+                Done = loop.CreateFuture();
+            }
+        }
+
+        public Future? Connected { get; }
+        public Future? Done { get; }
+        public BaseTransport? Transport { get; private set; }
+        public string State => _state;
+        public int Nbytes { get; private set; }
+
+        private void AssertState(params string[] expected) =>
+            Assert.True(expected.Contains(_state), $"state: '{_state}', expected: {string.Join(",", expected)}");
+
+        public override void ConnectionMade(BaseTransport transport)
+        {
+            Transport = transport;
+            AssertState("INITIAL");
+            _state = "CONNECTED";
+            Connected?.SetResult(null);
+            ((WriteTransport)transport).Write("GET / HTTP/1.0\r\nHost: example.com\r\n\r\n"u8);
+        }
+
+        public override void DataReceived(ReadOnlySpan<byte> data)
+        {
+            AssertState("CONNECTED");
+            Nbytes += data.Length;
+        }
+
+        public override bool EofReceived()
+        {
+            AssertState("CONNECTED");
+            _state = "EOF";
+            return false;
+        }
+
+        public override void ConnectionLost(Exception? exc)
+        {
+            AssertState("CONNECTED", "EOF");
+            _state = "CLOSED";
+            Done?.SetResult(null);
+        }
     }
 }

@@ -289,7 +289,7 @@ public partial class SelectorEventLoop
     }
 
     /// <summary>Python's <c>sock.recvfrom_into(buf)</c> on a non-blocking socket: false if it would block.</summary>
-    private static bool TryReceiveFrom(Socket sock, Span<byte> buf, out int n, out EndPoint address)
+    internal static bool TryReceiveFrom(Socket sock, Span<byte> buf, out int n, out EndPoint address)
     {
         address = SocketAddresses.Any(sock);
         try
