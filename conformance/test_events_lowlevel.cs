@@ -76,6 +76,324 @@ public partial class EventLoopTestsMixin : LoopTestCase
         Loop.RunUntilComplete(proto.Done!);
     }
 
+    [Fact]
+    public void test_read_pipe()
+    {
+        var proto = new MyReadPipeProto(Loop);
+        var (rpipe, wpipe) = Os.Pipe();
+        var pipeobj = Os.Open(rpipe, FileAccess.Read);
+
+        async Coroutine Connect()
+        {
+            var (t, p) = await Loop.ConnectReadPipe(() => proto, pipeobj);
+            Assert.Same(proto, p);
+            Assert.Same(proto.Transport, t);
+            Assert.Equal(["INITIAL", "CONNECTED"], proto.State);
+            Assert.Equal(0, proto.Nbytes);
+        }
+        Loop.RunUntilComplete(Connect());
+
+        Os.Write(wpipe, "1"u8.ToArray());
+        RunUntil(() => proto.Nbytes >= 1);
+        Assert.Equal(1, proto.Nbytes);
+
+        Os.Write(wpipe, "2345"u8.ToArray());
+        RunUntil(() => proto.Nbytes >= 5);
+        Assert.Equal(["INITIAL", "CONNECTED"], proto.State);
+        Assert.Equal(5, proto.Nbytes);
+
+        Os.Close(wpipe);
+        Loop.RunUntilComplete(proto.Done!);
+        Assert.Equal(["INITIAL", "CONNECTED", "EOF", "CLOSED"], proto.State);
+        // Extra info is available.
+        Assert.NotNull(proto.Transport!.GetExtraInfo("pipe"));
+    }
+
+    [Fact]
+    public void test_unclosed_pipe_transport()
+    {
+        // This test reproduces the issue #314 on GitHub.
+        var loop = NewTestLoop();
+        var readProto = new MyReadPipeProto(loop);
+        var writeProto = new MyWritePipeProto(loop);
+
+        var (rpipe, wpipe) = Os.Pipe();
+        var rpipeobj = Os.Open(rpipe, FileAccess.Read);
+        var wpipeobj = Os.Open(wpipe, FileAccess.Write);
+
+        async Coroutine<(BaseTransport, BaseTransport)> Connect()
+        {
+            var (readTransport, _) = await loop.ConnectReadPipe(() => readProto, rpipeobj);
+            var (writeTransport, _) = await loop.ConnectWritePipe(() => writeProto, wpipeobj);
+            return (readTransport, writeTransport);
+        }
+
+        // Run and close the loop without closing the transports.
+        var (readTransport, writeTransport) = loop.RunUntilComplete(Connect());
+        loop.Close();
+
+        // These repr calls used to raise an AttributeError (issue #314 on GitHub).
+        Assert.Contains("open", readTransport.ToString());
+        Assert.Contains("open", writeTransport.ToString());
+
+        // Clean up.
+        rpipeobj.Dispose();
+        wpipeobj.Dispose();
+    }
+
+    [Fact]
+    public void test_read_pty_output()
+    {
+        var proto = new MyReadPipeProto(Loop);
+        var (master, slave) = Os.Openpty();
+        var masterReadObj = Os.Open(master, FileAccess.Read);
+
+        async Coroutine Connect()
+        {
+            var (t, p) = await Loop.ConnectReadPipe(() => proto, masterReadObj);
+            Assert.Same(proto, p);
+            Assert.Same(proto.Transport, t);
+            Assert.Equal(["INITIAL", "CONNECTED"], proto.State);
+            Assert.Equal(0, proto.Nbytes);
+        }
+        Loop.RunUntilComplete(Connect());
+
+        Os.Write(slave, "1"u8.ToArray());
+        RunUntil(() => proto.Nbytes > 0);
+        Assert.Equal(1, proto.Nbytes);
+
+        Os.Write(slave, "2345"u8.ToArray());
+        RunUntil(() => proto.Nbytes >= 5);
+        Assert.Equal(["INITIAL", "CONNECTED"], proto.State);
+        Assert.Equal(5, proto.Nbytes);
+
+        Os.Close(slave);
+        proto.Transport!.Close();
+        Loop.RunUntilComplete(proto.Done!);
+        Assert.Equal(["INITIAL", "CONNECTED", "EOF", "CLOSED"], proto.State);
+        // Extra info is available.
+        Assert.NotNull(proto.Transport.GetExtraInfo("pipe"));
+    }
+
+    [Fact]
+    public void test_write_pipe()
+    {
+        var (rpipe, wpipe) = Os.Pipe();
+        var pipeobj = Os.Open(wpipe, FileAccess.Write);
+
+        var proto = new MyWritePipeProto(Loop);
+        var (transport, p) = Loop.RunUntilComplete(Loop.ConnectWritePipe(() => proto, pipeobj));
+        Assert.Same(proto, p);
+        Assert.Same(proto.Transport, transport);
+        Assert.Equal("CONNECTED", proto.State);
+
+        var wt = (WriteTransport)transport;
+        wt.Write("1"u8);
+
+        var data = new List<byte>();
+        int Reader()
+        {
+            data.AddRange(Os.Read(rpipe, 1024));
+            return data.Count;
+        }
+
+        RunUntil(() => Reader() >= 1);
+        Assert.Equal("1"u8.ToArray(), data);
+
+        wt.Write("2345"u8);
+        RunUntil(() => Reader() >= 5);
+        Assert.Equal("12345"u8.ToArray(), data);
+        Assert.Equal("CONNECTED", proto.State);
+
+        Os.Close(rpipe);
+
+        // Extra info is available.
+        Assert.NotNull(proto.Transport!.GetExtraInfo("pipe"));
+
+        // Close connection.
+        proto.Transport.Close();
+        Loop.RunUntilComplete(proto.Done!);
+        Assert.Equal("CLOSED", proto.State);
+    }
+
+    [Fact]
+    public void test_write_pipe_disconnect_on_close()
+    {
+        var (rsock, wsock) = SocketPair();
+        rsock.Blocking = false;
+        var pipeobj = new NetworkStream(wsock, ownsSocket: true);
+
+        var proto = new MyWritePipeProto(Loop);
+        var (transport, p) = Loop.RunUntilComplete(Loop.ConnectWritePipe(() => proto, pipeobj));
+        Assert.Same(proto, p);
+        Assert.Same(proto.Transport, transport);
+        Assert.Equal("CONNECTED", proto.State);
+
+        ((WriteTransport)transport).Write("1"u8);
+        var data = Loop.RunUntilComplete(Loop.SockRecv(rsock, 1024));
+        Assert.Equal("1"u8.ToArray(), data);
+
+        rsock.Close();
+
+        Loop.RunUntilComplete(proto.Done!);
+        Assert.Equal("CLOSED", proto.State);
+    }
+
+    [Fact]
+    public void test_write_pty()
+    {
+        var (master, slave) = Os.Openpty();
+        var slaveWriteObj = Os.Open(slave, FileAccess.Write);
+
+        var proto = new MyWritePipeProto(Loop);
+        var (transport, p) = Loop.RunUntilComplete(Loop.ConnectWritePipe(() => proto, slaveWriteObj));
+        Assert.Same(proto, p);
+        Assert.Same(proto.Transport, transport);
+        Assert.Equal("CONNECTED", proto.State);
+
+        var wt = (WriteTransport)transport;
+        wt.Write("1"u8);
+
+        var data = new List<byte>();
+        int Reader()
+        {
+            data.AddRange(Os.Read(master, 1024));
+            return data.Count;
+        }
+
+        RunUntil(() => Reader() >= 1);
+        Assert.Equal("1"u8.ToArray(), data);
+
+        wt.Write("2345"u8);
+        RunUntil(() => Reader() >= 5);
+        Assert.Equal("12345"u8.ToArray(), data);
+        Assert.Equal("CONNECTED", proto.State);
+
+        Os.Close(master);
+
+        // Extra info is available.
+        Assert.NotNull(proto.Transport!.GetExtraInfo("pipe"));
+
+        // Close connection.
+        proto.Transport.Close();
+        Loop.RunUntilComplete(proto.Done!);
+        Assert.Equal("CLOSED", proto.State);
+    }
+
+    [Fact]
+    public void test_bidirectional_pty()
+    {
+        var (master, readSlave) = Os.Openpty();
+        var writeSlave = Os.Dup(readSlave);
+        Os.Setraw(readSlave);
+
+        var slaveReadObj = Os.Open(readSlave, FileAccess.Read);
+        var readProto = new MyReadPipeProto(Loop);
+        var (readTransport, p) = Loop.RunUntilComplete(Loop.ConnectReadPipe(() => readProto, slaveReadObj));
+        Assert.Same(readProto, p);
+        Assert.Same(readProto.Transport, readTransport);
+        Assert.Equal(["INITIAL", "CONNECTED"], readProto.State);
+        Assert.Equal(0, readProto.Nbytes);
+
+        var slaveWriteObj = Os.Open(writeSlave, FileAccess.Write);
+        var writeProto = new MyWritePipeProto(Loop);
+        var (writeTransport, p2) = Loop.RunUntilComplete(Loop.ConnectWritePipe(() => writeProto, slaveWriteObj));
+        Assert.Same(writeProto, p2);
+        Assert.Same(writeProto.Transport, writeTransport);
+        Assert.Equal("CONNECTED", writeProto.State);
+
+        var data = new List<byte>();
+        int Reader()
+        {
+            data.AddRange(Os.Read(master, 1024));
+            return data.Count;
+        }
+
+        var wt = (WriteTransport)writeTransport;
+        wt.Write("1"u8);
+        RunUntil(() => Reader() >= 1);
+        Assert.Equal("1"u8.ToArray(), data);
+        Assert.Equal(["INITIAL", "CONNECTED"], readProto.State);
+        Assert.Equal("CONNECTED", writeProto.State);
+
+        Os.Write(master, "a"u8.ToArray());
+        RunUntil(() => readProto.Nbytes >= 1);
+        Assert.Equal(["INITIAL", "CONNECTED"], readProto.State);
+        Assert.Equal(1, readProto.Nbytes);
+        Assert.Equal("CONNECTED", writeProto.State);
+
+        wt.Write("2345"u8);
+        RunUntil(() => Reader() >= 5);
+        Assert.Equal("12345"u8.ToArray(), data);
+        Assert.Equal(["INITIAL", "CONNECTED"], readProto.State);
+        Assert.Equal("CONNECTED", writeProto.State);
+
+        Os.Write(master, "bcde"u8.ToArray());
+        RunUntil(() => readProto.Nbytes >= 5);
+        Assert.Equal(["INITIAL", "CONNECTED"], readProto.State);
+        Assert.Equal(5, readProto.Nbytes);
+        Assert.Equal("CONNECTED", writeProto.State);
+
+        Os.Close(master);
+
+        readTransport.Close();
+        Loop.RunUntilComplete(readProto.Done!);
+        Assert.Equal(["INITIAL", "CONNECTED", "EOF", "CLOSED"], readProto.State);
+
+        writeTransport.Close();
+        Loop.RunUntilComplete(writeProto.Done!);
+        Assert.Equal("CLOSED", writeProto.State);
+    }
+
+    [Fact]
+    public void test_prompt_cancellation()
+    {
+        var (r, w) = SocketPair();
+        r.Blocking = false;
+        var f = Loop.CreateTask(Loop.SockRecv(r, 1));
+
+        async Coroutine<string?> Main()
+        {
+            try
+            {
+                Loop.CallSoon(() => f.Cancel());
+                await f;
+                return null;
+            }
+            catch (CancelledError)
+            {
+                return "cancelled";
+            }
+            finally
+            {
+                Loop.Stop();
+            }
+        }
+
+        var t = Loop.CreateTask(Main());
+        Loop.RunForever();
+
+        Assert.Equal("cancelled", t.Result());
+        Assert.Throws<CancelledError>(() => f.Result());
+
+        r.Close();
+        w.Close();
+    }
+
+    /// <summary>socket.socketpair(): two connected unix stream sockets.</summary>
+    private static (Socket, Socket) SocketPair()
+    {
+        var path = HttpTestServer.UnixSocketPath();
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen(1);
+        var a = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        a.Connect(new UnixDomainSocketEndPoint(path));
+        var b = listener.Accept();
+        File.Delete(path);
+        return (a, b);
+    }
+
     /// <summary>CPython's <c>test_events.MyDatagramProto</c>: checks the order of the datagram callbacks.</summary>
     public class MyDatagramProto : DatagramProtocol
     {
@@ -126,6 +444,90 @@ public partial class EventLoopTestsMixin : LoopTestCase
         {
             base.DatagramReceived(data, addr);
             Transport!.Sendto([.. "resp:"u8, .. data], addr);
+        }
+    }
+
+    /// <summary>CPython's <c>test_events.MyReadPipeProto</c>: records the callbacks' order.</summary>
+    public class MyReadPipeProto : Protocol
+    {
+        public MyReadPipeProto(AbstractEventLoop? loop = null)
+        {
+            if (loop is not null)
+            {
+                Done = loop.CreateFuture();
+            }
+        }
+
+        public List<string> State { get; } = ["INITIAL"];
+        public int Nbytes { get; private set; }
+        public BaseTransport? Transport { get; private set; }
+        public Future? Done { get; }
+
+        private void AssertState(params string[] expected) =>
+            Assert.True(State.SequenceEqual(expected), $"state: [{string.Join(", ", State)}], expected: [{string.Join(", ", expected)}]");
+
+        public override void ConnectionMade(BaseTransport transport)
+        {
+            Transport = transport;
+            AssertState("INITIAL");
+            State.Add("CONNECTED");
+        }
+
+        public override void DataReceived(ReadOnlySpan<byte> data)
+        {
+            AssertState("INITIAL", "CONNECTED");
+            Nbytes += data.Length;
+        }
+
+        public override bool EofReceived()
+        {
+            AssertState("INITIAL", "CONNECTED");
+            State.Add("EOF");
+            return false;
+        }
+
+        public override void ConnectionLost(Exception? exc)
+        {
+            if (!State.Contains("EOF"))
+            {
+                // It is okay if EOF is missed.
+                State.Add("EOF");
+            }
+            AssertState("INITIAL", "CONNECTED", "EOF");
+            State.Add("CLOSED");
+            Done?.SetResult(null);
+        }
+    }
+
+    /// <summary>CPython's <c>test_events.MyWritePipeProto</c>.</summary>
+    public class MyWritePipeProto : BaseProtocol
+    {
+        public MyWritePipeProto(AbstractEventLoop? loop = null)
+        {
+            if (loop is not null)
+            {
+                Done = loop.CreateFuture();
+            }
+        }
+
+        public string State { get; private set; } = "INITIAL";
+        public BaseTransport? Transport { get; private set; }
+        public Future? Done { get; }
+
+        private void AssertState(string expected) => Assert.True(State == expected, $"state: '{State}', expected: '{expected}'");
+
+        public override void ConnectionMade(BaseTransport transport)
+        {
+            Transport = transport;
+            AssertState("INITIAL");
+            State = "CONNECTED";
+        }
+
+        public override void ConnectionLost(Exception? exc)
+        {
+            AssertState("CONNECTED");
+            State = "CLOSED";
+            Done?.SetResult(null);
         }
     }
 }

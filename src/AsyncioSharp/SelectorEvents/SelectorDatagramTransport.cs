@@ -33,9 +33,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
     private int _connLost;
     private bool _closing;
     private bool _sockClosed;
-    private bool _protocolPaused;
-    private int _highWater;
-    private int _lowWater;
+    private readonly WriteFlowControl _flow;
 
     internal SelectorDatagramTransport(SelectorEventLoop loop, Socket sock, DatagramProtocol protocol, EndPoint? address,
         Future? waiter, IReadOnlyDictionary<string, object?>? extra = null)
@@ -49,7 +47,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         _protocol = protocol;
         _readReady = ReadReady;
         _sendtoReady = SendtoReady;
-        SetWriteBufferLimitsCore(null, null);
+        _flow = new WriteFlowControl(loop, this, () => _bufferSize);
         _loop.CallSoon(() => protocol.ConnectionMade(this));
         // Only start reading when connection_made() has been called.
         _loop.CallSoon(() =>
@@ -95,25 +93,13 @@ public sealed class SelectorDatagramTransport : DatagramTransport
     public int GetWriteBufferSize() => _bufferSize;
 
     /// <summary>Python's <c>get_write_buffer_limits()</c>: (low, high).</summary>
-    public (int Low, int High) GetWriteBufferLimits() => (_lowWater, _highWater);
+    public (int Low, int High) GetWriteBufferLimits() => (_flow.LowWater, _flow.HighWater);
 
     /// <summary>Python's <c>set_write_buffer_limits(high=None, low=None)</c>.</summary>
     public void SetWriteBufferLimits(int? high = null, int? low = null)
     {
-        SetWriteBufferLimitsCore(high, low);
-        MaybePauseProtocol();
-    }
-
-    private void SetWriteBufferLimitsCore(int? high, int? low)
-    {
-        var h = high ?? (low is null ? 64 * 1024 : 4 * low.Value);
-        var l = low ?? h / 4;
-        if (!(h >= l && l >= 0))
-        {
-            throw new ValueError($"high ({h}) must be >= low ({l}) must be >= 0");
-        }
-        _highWater = h;
-        _lowWater = l;
+        _flow.SetLimits(high, low);
+        _flow.MaybePauseProtocol(_protocol);
     }
 
     /// <inheritdoc />
@@ -196,7 +182,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         }
         _buffer.Enqueue((data.ToArray(), addr));
         _bufferSize += data.Length;
-        MaybePauseProtocol();
+        _flow.MaybePauseProtocol(_protocol);
     }
 
     /// <summary>One send; false if it would block.</summary>
@@ -269,7 +255,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
             _bufferSize -= data.Length;
         }
         // May append to the buffer.
-        MaybeResumeProtocol();
+        _flow.MaybeResumeProtocol(_protocol);
         if (_buffer.Count == 0)
         {
             _loop.RemoveWriter(_sockFd);
@@ -277,48 +263,6 @@ public sealed class SelectorDatagramTransport : DatagramTransport
             {
                 CallConnectionLost(null);
             }
-        }
-    }
-
-    private void MaybePauseProtocol()
-    {
-        if (_bufferSize <= _highWater || _protocolPaused)
-        {
-            return;
-        }
-        _protocolPaused = true;
-        try
-        {
-            _protocol!.PauseWriting();
-        }
-        catch (Exception exc)
-        {
-            _loop.CallExceptionHandler(new Dictionary<string, object?>
-            {
-                ["message"] = "protocol.pause_writing() failed", ["exception"] = exc,
-                ["transport"] = this, ["protocol"] = _protocol,
-            });
-        }
-    }
-
-    private void MaybeResumeProtocol()
-    {
-        if (!_protocolPaused || _bufferSize > _lowWater)
-        {
-            return;
-        }
-        _protocolPaused = false;
-        try
-        {
-            _protocol!.ResumeWriting();
-        }
-        catch (Exception exc)
-        {
-            _loop.CallExceptionHandler(new Dictionary<string, object?>
-            {
-                ["message"] = "protocol.resume_writing() failed", ["exception"] = exc,
-                ["transport"] = this, ["protocol"] = _protocol,
-            });
         }
     }
 
