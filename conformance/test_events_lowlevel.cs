@@ -76,6 +76,77 @@ public partial class EventLoopTestsMixin : LoopTestCase
         Loop.RunUntilComplete(proto.Done!);
     }
 
+    private const int SIGINT = 2, SIGKILL = 9, SIGALRM = 14, NSIG = 65;
+
+    [Fact]
+    public void test_add_signal_handler()
+    {
+        var caught = 0;
+        void MyHandler() => caught++;
+
+        // Check error behavior first (a non-int signal is a compile-time error in C#).
+        Assert.Throws<ValueError>(() => Loop.AddSignalHandler(NSIG + 1, MyHandler));
+        Assert.Throws<ValueError>(() => Loop.RemoveSignalHandler(NSIG + 1));
+        Assert.Throws<ValueError>(() => Loop.AddSignalHandler(0, MyHandler));
+        Assert.Throws<ValueError>(() => Loop.RemoveSignalHandler(0));
+        Assert.Throws<ValueError>(() => Loop.AddSignalHandler(-1, MyHandler));
+        Assert.Throws<ValueError>(() => Loop.RemoveSignalHandler(-1));
+        Assert.Throws<RuntimeError>(() => Loop.AddSignalHandler(SIGKILL, MyHandler));
+        // Removing SIGKILL doesn't raise, since we don't call signal().
+        Assert.False(Loop.RemoveSignalHandler(SIGKILL));
+        // Now set a handler and handle it.
+        Loop.AddSignalHandler(SIGINT, MyHandler);
+
+        Os.Kill(Environment.ProcessId, SIGINT);
+        RunUntil(() => caught > 0);
+
+        // Removing it should restore the default handler.
+        Assert.True(Loop.RemoveSignalHandler(SIGINT));
+        // Removing again returns False.
+        Assert.False(Loop.RemoveSignalHandler(SIGINT));
+    }
+
+    [Fact]
+    public void test_signal_handling_while_selecting()
+    {
+        // Test with a signal actually arriving during a select() call.
+        var caught = 0;
+        void MyHandler()
+        {
+            caught++;
+            Loop.Stop();
+        }
+
+        Loop.AddSignalHandler(SIGALRM, MyHandler);
+
+        // Send SIGALRM once.
+        Os.SetitimerReal(0.01);
+        Loop.CallLater(60, Loop.Stop);
+        Loop.RunForever();
+        Assert.Equal(1, caught);
+    }
+
+    [Fact]
+    public void test_signal_handling_args()
+    {
+        var someArgs = new object[] { 42 };
+        var caught = 0;
+        void MyHandler(params object[] args)
+        {
+            caught++;
+            Assert.Equal(someArgs, args);
+            Loop.Stop();
+        }
+
+        Loop.AddSignalHandler(SIGALRM, () => MyHandler(someArgs));
+
+        // Send SIGALRM once.
+        Os.SetitimerReal(0.1);
+        Loop.CallLater(60, Loop.Stop);
+        Loop.RunForever();
+        Assert.Equal(1, caught);
+    }
+
     [Fact]
     public void test_read_pipe()
     {
