@@ -203,7 +203,7 @@ public sealed class UnixReadPipeTransport : ReadTransport
             info.Add("closing");
         }
         info.Add($"fd={_fileno}");
-        info.Add(_pipe is null ? "closed" : _loop.IsClosed() ? "open" : IsReading() ? "polling" : "idle");
+        info.Add(_pipe is null ? "closed" : _loop.IsClosed() ? "open" : _loop.IsPolling(_fileno, write: false) ? "polling" : "idle");
         return $"<{string.Join(' ', info)}>";
     }
 }

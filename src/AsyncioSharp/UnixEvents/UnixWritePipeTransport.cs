@@ -273,7 +273,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
         info.Add($"fd={_fileno}");
         if (_pipe is not null && !_loop.IsClosed())
         {
-            info.Add(_buffer.Length > 0 ? "polling" : "idle");
+            info.Add(_loop.IsPolling(_fileno, write: true) ? "polling" : "idle");
             info.Add($"bufsize={_buffer.Length}");
         }
         else
