@@ -232,3 +232,344 @@ public class UnixReadPipeTransportTests : LoopTestCase
         RunBriefly();
     }
 }
+
+/// <summary>
+/// CPython's <c>test_unix_events.UnixWritePipeTransportTests</c> on a real pipe: a full pipe stands in for
+/// os.write returning less than asked or raising BlockingIOError; the loop says which fds it polls.
+/// </summary>
+public class UnixWritePipeTransportTests : LoopTestCase
+{
+    // More than a Linux pipe holds (64 KiB), so a write of it is partial.
+    private static readonly byte[] Big = Enumerable.Range(0, 200_000).Select(i => (byte)i).ToArray();
+
+    private readonly RecordingProtocol _protocol = new();
+    private int _rfd;
+    private readonly int _wfd;
+    private readonly FileStream _pipe;
+
+    public UnixWritePipeTransportTests()
+    {
+        (_rfd, _wfd) = Os.Pipe();
+        _pipe = Os.Open(_wfd, FileAccess.Write);
+    }
+
+    private UnixWritePipeTransport WritePipeTransport(Future? waiter = null) => new(Loop, _pipe, _protocol, waiter);
+
+    public override void Dispose()
+    {
+        _pipe.Dispose();
+        CloseReadEnd();
+        base.Dispose();
+    }
+
+    private void CloseReadEnd()
+    {
+        if (_rfd >= 0)
+        {
+            Os.Close(_rfd);
+            _rfd = -1;
+        }
+    }
+
+    private List<byte> ReadAll(int expected)
+    {
+        var data = new List<byte>();
+        RunUntil(() =>
+        {
+            if (data.Count < expected)
+            {
+                data.AddRange(Os.Read(_rfd, 65536));
+            }
+            return data.Count >= expected;
+        });
+        return data;
+    }
+
+    private void CloseAndRun(BaseTransport tr)
+    {
+        tr.Close();
+        RunUntil(() => _protocol.Lost.Count > 0);
+    }
+
+    [Fact]
+    public void test_ctor()
+    {
+        var waiter = Loop.CreateFuture();
+        var tr = WritePipeTransport(waiter);
+        Loop.RunUntilComplete(waiter);
+
+        Assert.Same(tr, Assert.Single(_protocol.Made));
+        Assert.True(Loop.IsPolling(_wfd, write: false));
+        Assert.Null(waiter.Result());
+        CloseAndRun(tr);
+    }
+
+    [Fact]
+    public void test_can_write_eof()
+    {
+        var tr = WritePipeTransport();
+        Assert.True(tr.CanWriteEof());
+        CloseAndRun(tr);
+    }
+
+    [Fact]
+    public void test_write()
+    {
+        var tr = WritePipeTransport();
+        tr.Write("data"u8);
+        Assert.False(Loop.IsPolling(_wfd, write: true));
+        Assert.Equal(0, tr.GetWriteBufferSize());
+        Assert.Equal("data"u8.ToArray(), Os.Read(_rfd, 100));
+        CloseAndRun(tr);
+    }
+
+    [Fact]
+    public void test_write_no_data()
+    {
+        var tr = WritePipeTransport();
+        tr.Write(""u8);
+        Assert.False(Loop.IsPolling(_wfd, write: true));
+        Assert.Equal(0, tr.GetWriteBufferSize());
+        CloseAndRun(tr);
+    }
+
+    [Fact]
+    public void test_write_partial()
+    {
+        var tr = WritePipeTransport();
+        tr.Write(Big);
+        Assert.True(Loop.IsPolling(_wfd, write: true));
+        Assert.InRange(tr.GetWriteBufferSize(), 1, Big.Length - 1);
+        Assert.Equal(Big, ReadAll(Big.Length));
+        Assert.False(Loop.IsPolling(_wfd, write: true));
+        CloseAndRun(tr);
+    }
+
+    [Fact]
+    public void test_write_buffer()
+    {
+        var tr = WritePipeTransport();
+        tr.Write(Big);
+        var pending = tr.GetWriteBufferSize();
+        tr.Write("data"u8);
+        Assert.True(Loop.IsPolling(_wfd, write: true));
+        Assert.Equal(pending + 4, tr.GetWriteBufferSize());
+        Assert.Equal(Big.Concat("data"u8.ToArray()), ReadAll(Big.Length + 4));
+        CloseAndRun(tr);
+    }
+
+    [Fact]
+    public void test_write_again()
+    {
+        var tr = WritePipeTransport();
+        tr.Write(Big);
+        // The pipe is full: the next write would block, so everything is buffered.
+        var before = tr.GetWriteBufferSize();
+        tr.Write("data"u8);
+        Assert.True(Loop.IsPolling(_wfd, write: true));
+        Assert.Equal(before + 4, tr.GetWriteBufferSize());
+        tr.Abort();
+        RunBriefly();
+    }
+
+    [Fact]
+    public void test_write_err()
+    {
+        // Writing the read end of a pipe fails (EBADF): an OSError, so only the protocol hears of it.
+        var log = new StringWriter();
+        var oldLog = Log.Writer;
+        Log.Writer = log;
+        try
+        {
+            var badPipe = Os.Open(Os.Dup(_rfd), FileAccess.Write);
+            var tr = new UnixWritePipeTransport(Loop, badPipe, _protocol);
+            tr.Write("data"u8);
+            Assert.False(Loop.IsPolling(_rfd, write: true));
+            Assert.Equal(0, tr.GetWriteBufferSize());
+            Assert.True(tr.IsClosing());
+            for (var i = 0; i < 5; i++)
+            {
+                tr.Write("data"u8);
+            }
+            Assert.Contains("pipe closed by peer or os.write(pipe, data) raised exception.", log.ToString());
+            RunUntil(() => _protocol.Lost.Count > 0);
+            Assert.IsAssignableFrom<OSError>(Assert.Single(_protocol.Lost));
+        }
+        finally
+        {
+            Log.Writer = oldLog;
+        }
+    }
+
+    [Fact]
+    public void test_write_close()
+    {
+        var tr = WritePipeTransport();
+        RunBriefly();
+        // The pipe is closed by the peer.
+        CloseReadEnd();
+        RunUntil(() => _protocol.Lost.Count > 0);
+        tr.Write("data"u8);
+        tr.Write("data"u8);
+        Assert.True(tr.IsClosing());
+        Assert.Null(Assert.Single(_protocol.Lost));
+    }
+
+    [Fact]
+    public void test__read_ready()
+    {
+        var tr = WritePipeTransport();
+        RunBriefly();
+        CloseReadEnd();
+        RunUntil(() => tr.IsClosing());
+        Assert.False(Loop.IsPolling(_wfd, write: false));
+        Assert.False(Loop.IsPolling(_wfd, write: true));
+        RunUntil(() => _protocol.Lost.Count > 0);
+        Assert.Null(Assert.Single(_protocol.Lost));
+    }
+
+    [Fact]
+    public void test__write_ready_err()
+    {
+        var tr = WritePipeTransport();
+        RunBriefly();
+        tr.Write(Big);
+        // The reader goes away with bytes still buffered: the loss is reported as a BrokenPipeError.
+        CloseReadEnd();
+        RunUntil(() => _protocol.Lost.Count > 0);
+        Assert.False(Loop.IsPolling(_wfd, write: true));
+        Assert.False(Loop.IsPolling(_wfd, write: false));
+        Assert.Equal(0, tr.GetWriteBufferSize());
+        Assert.True(tr.IsClosing());
+        Assert.IsType<BrokenPipeError>(Assert.Single(_protocol.Lost));
+    }
+
+    [Fact]
+    public void test__write_ready_closing()
+    {
+        var tr = WritePipeTransport();
+        tr.Write(Big);
+        tr.Close();
+        Assert.Empty(_protocol.Lost);
+        Assert.Equal(Big, ReadAll(Big.Length));
+        RunUntil(() => _protocol.Lost.Count > 0);
+        Assert.False(Loop.IsPolling(_wfd, write: true));
+        Assert.False(Loop.IsPolling(_wfd, write: false));
+        Assert.Null(Assert.Single(_protocol.Lost));
+        Assert.False(_pipe.CanWrite);
+    }
+
+    [Fact]
+    public void test_abort()
+    {
+        var tr = WritePipeTransport();
+        RunBriefly();
+        tr.Write(Big);
+        tr.Abort();
+        Assert.False(Loop.IsPolling(_wfd, write: false));
+        Assert.False(Loop.IsPolling(_wfd, write: true));
+        Assert.Equal(0, tr.GetWriteBufferSize());
+        Assert.True(tr.IsClosing());
+        RunBriefly();
+        Assert.Null(Assert.Single(_protocol.Lost));
+    }
+
+    [Fact]
+    public void test__call_connection_lost()
+    {
+        var tr = WritePipeTransport();
+        CloseAndRun(tr);
+        Assert.Null(Assert.Single(_protocol.Lost));
+        Assert.False(_pipe.CanWrite);
+    }
+
+    [Fact]
+    public void test_close()
+    {
+        var tr = WritePipeTransport();
+        tr.Close();
+        Assert.True(tr.IsClosing());
+        // Closing the transport twice must not fail.
+        tr.Close();
+        RunBriefly();
+        Assert.Single(_protocol.Lost);
+    }
+
+    [Fact]
+    public void test_write_eof()
+    {
+        var tr = WritePipeTransport();
+        RunBriefly();
+        tr.WriteEof();
+        Assert.True(tr.IsClosing());
+        Assert.False(Loop.IsPolling(_wfd, write: false));
+        RunBriefly();
+        Assert.Null(Assert.Single(_protocol.Lost));
+    }
+
+    [Fact]
+    public void test_write_eof_pending()
+    {
+        var tr = WritePipeTransport();
+        tr.Write(Big);
+        tr.WriteEof();
+        Assert.True(tr.IsClosing());
+        RunBriefly();
+        Assert.Empty(_protocol.Lost);
+        tr.Abort();
+        RunBriefly();
+    }
+}
+
+/// <summary>CPython's <c>test_unix_events.SelectorEventLoopSignalTests</c>, with real signals instead of a mocked signal module.</summary>
+public class SelectorEventLoopSignalTests : LoopTestCase
+{
+    private const int SIGHUP = 1, SIGINT = 2, SIGCHLD = 17, NSIG = 65;
+
+    [Fact]
+    public void test_check_signal()
+    {
+        // A non-int signal (Python's TypeError) does not compile in C#.
+        Assert.Throws<ValueError>(() => Loop.AddSignalHandler(NSIG + 1, () => { }));
+        Assert.Throws<ValueError>(() => Loop.RemoveSignalHandler(NSIG + 1));
+    }
+
+    [Fact]
+    public void test_add_signal_handler()
+    {
+        var caught = 0;
+        Loop.AddSignalHandler(SIGHUP, () => caught++);
+        Os.Kill(Environment.ProcessId, SIGHUP);
+        RunUntil(() => caught > 0);
+        Assert.Equal(1, caught);
+        Assert.True(Loop.RemoveSignalHandler(SIGHUP));
+    }
+
+    [Fact]
+    public void test_remove_signal_handler()
+    {
+        Loop.AddSignalHandler(SIGHUP, () => { });
+        Assert.True(Loop.RemoveSignalHandler(SIGHUP));
+        Assert.False(Loop.RemoveSignalHandler(SIGHUP));
+    }
+
+    [Fact]
+    public void test_remove_signal_handler_2()
+    {
+        Loop.AddSignalHandler(SIGINT, () => { });
+        Assert.True(Loop.RemoveSignalHandler(SIGINT));
+    }
+
+    [Fact]
+    public void test_close()
+    {
+        var called = 0;
+        Loop.AddSignalHandler(SIGHUP, () => called++);
+        Loop.AddSignalHandler(SIGCHLD, () => called++);
+        Loop.Close();
+        // close() removed both handlers.
+        Assert.False(Loop.RemoveSignalHandler(SIGHUP));
+        Assert.False(Loop.RemoveSignalHandler(SIGCHLD));
+        Assert.Equal(0, called);
+    }
+}
