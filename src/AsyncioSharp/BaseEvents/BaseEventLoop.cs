@@ -459,7 +459,8 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     public Future<T> RunInExecutor<T>(Executor? executor, Func<T> func)
     {
         var typed = CreateFuture<T>();
-        var untyped = RunInExecutor(executor, () => func());
+        // Through the base type: from here, C# would pick this generic overload again.
+        var untyped = ((AbstractEventLoop)this).RunInExecutor(executor, () => func());
         Futures.ChainFuture(untyped, typed);
         return typed;
     }
