@@ -11,7 +11,7 @@ public abstract partial class BaseEventLoop
     public const int SENDFILE_FALLBACK_READBUFFER_SIZE = 1024 * 256;
 
     /// <inheritdoc />
-    public override async Coroutine<long> SockSendfile(Socket sock, FileStream file, long offset = 0, long? count = null,
+    public override async Coroutine<long> SockSendfile(Socket sock, Stream file, long offset = 0, long? count = null,
         bool fallback = true)
     {
         if (GetDebug() && sock.Blocking)
@@ -30,12 +30,12 @@ public abstract partial class BaseEventLoop
     }
 
     /// <summary>Python's <c>_sock_sendfile_native</c>: the zero-copy path, where the loop has one.</summary>
-    private protected virtual Coroutine<long> SockSendfileNative(Socket sock, FileStream file, long offset, long? count) =>
+    internal virtual Coroutine<long> SockSendfileNative(Socket sock, Stream file, long offset, long? count) =>
         throw new SendfileNotAvailableError(
-            $"syscall sendfile is not available for socket {SocketRepr(sock)} and file {file.Name} combination");
+            $"syscall sendfile is not available for socket {SocketRepr(sock)} and file {file} combination");
 
     /// <summary>Python's <c>_sock_sendfile_fallback</c>: reads the file in the executor and sends with sock_sendall.</summary>
-    private async Coroutine<long> SockSendfileFallback(Socket sock, FileStream file, long offset, long? count)
+    private async Coroutine<long> SockSendfileFallback(Socket sock, Stream file, long offset, long? count)
     {
         if (offset != 0)
         {
@@ -77,7 +77,7 @@ public abstract partial class BaseEventLoop
         }
     }
 
-    /// <summary>Python's <c>_check_sendfile_params</c> (a FileStream is always binary).</summary>
+    /// <summary>Python's <c>_check_sendfile_params</c> (a .NET stream is always binary).</summary>
     private protected static void CheckSendfileParams(Socket sock, long offset, long? count)
     {
         if (sock.SocketType != SocketType.Stream)

@@ -117,8 +117,11 @@ public abstract class AbstractEventLoop
         double? sslShutdownTimeout = null, bool startServing = true)
         => throw new NotImplementedException();
 
-    /// <summary>Python's <c>sendfile(transport, file, offset=0, count=None, *, fallback=True)</c>: the number of bytes sent.</summary>
-    public virtual Coroutine<long> Sendfile(BaseTransport transport, FileStream file, long offset = 0, long? count = null, bool fallback = true)
+    /// <summary>
+    /// Python's <c>sendfile(transport, file, offset=0, count=None, *, fallback=True)</c>: the number of bytes sent.
+    /// Zero-copy for a <see cref="FileStream"/>; any readable stream goes through the fallback, as in Python.
+    /// </summary>
+    public virtual Coroutine<long> Sendfile(BaseTransport transport, Stream file, long offset = 0, long? count = null, bool fallback = true)
         => throw new NotImplementedException();
 
     /// <summary>
@@ -228,8 +231,11 @@ public abstract class AbstractEventLoop
     /// <summary>Python's <c>sock_accept(sock)</c>: (conn, address).</summary>
     public virtual Coroutine<(Socket Conn, EndPoint Address)> SockAccept(Socket sock) => throw new NotImplementedException();
 
-    /// <summary>Python's <c>sock_sendfile(sock, file, offset=0, count=None, *, fallback=None)</c>: the number of bytes sent.</summary>
-    public virtual Coroutine<long> SockSendfile(Socket sock, FileStream file, long offset = 0, long? count = null, bool fallback = true)
+    /// <summary>
+    /// Python's <c>sock_sendfile(sock, file, offset=0, count=None, *, fallback=None)</c>: the number of bytes sent.
+    /// Zero-copy for a <see cref="FileStream"/>; any readable stream goes through the fallback, as in Python.
+    /// </summary>
+    public virtual Coroutine<long> SockSendfile(Socket sock, Stream file, long offset = 0, long? count = null, bool fallback = true)
         => throw new NotImplementedException();
 
     // Signal handling.

@@ -9,13 +9,17 @@ namespace AsyncioSharp;
 public partial class SelectorEventLoop
 {
     /// <inheritdoc />
-    private protected override async Coroutine<long> SockSendfileNative(Socket sock, FileStream file, long offset, long? count)
+    internal override async Coroutine<long> SockSendfileNative(Socket sock, Stream file, long offset, long? count)
     {
+        if (file is not FileStream fileStream)
+        {
+            throw new SendfileNotAvailableError("not a regular file");
+        }
         int fileno;
         long fsize;
         try
         {
-            fileno = (int)file.SafeFileHandle.DangerousGetHandle();
+            fileno = (int)fileStream.SafeFileHandle.DangerousGetHandle();
             fsize = Libc.FstatSize(fileno);
         }
         catch (Exception exc) when (exc is OSError or ObjectDisposedException)
@@ -29,7 +33,7 @@ public partial class SelectorEventLoop
             return 0;
         }
         var fut = CreateFuture<long>();
-        SockSendfileNativeImpl(fut, null, sock, file, fileno, offset, count, blocksize, 0);
+        SockSendfileNativeImpl(fut, null, sock, fileStream, fileno, offset, count, blocksize, 0);
         return await fut;
     }
 
@@ -37,7 +41,7 @@ public partial class SelectorEventLoop
     /// Python's <c>_sock_sendfile_native_impl</c>: one sendfile(2) call per writability event, until count bytes or
     /// EOF; the file position is set past what was sent when it ends, however it ends.
     /// </summary>
-    private void SockSendfileNativeImpl(Future<long> fut, int? registeredFd, Socket sock, FileStream file, int fileno,
+    internal void SockSendfileNativeImpl(Future<long> fut, int? registeredFd, Socket sock, FileStream file, int fileno,
         long offset, long? count, long blocksize, long totalSent)
     {
         if (registeredFd is { } registered)
