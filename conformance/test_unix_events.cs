@@ -573,3 +573,121 @@ public class SelectorEventLoopSignalTests : LoopTestCase
         Assert.Equal(0, called);
     }
 }
+
+/// <summary>
+/// CPython's <c>test_unix_events.SelectorEventLoopUnixSockSendfileTests</c>: the sendfile(2) path. Real failures
+/// stand in for CPython's mocked os.sendfile: a full socket buffer (BlockingIOError) and an unconnected socket.
+/// </summary>
+public class SelectorEventLoopUnixSockSendfileTests : LoopTestCase
+{
+    private static readonly byte[] DATA = Enumerable.Repeat("12345abcde"u8.ToArray(), 16 * 1024).SelectMany(b => b).ToArray();
+
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "asx-sendfile-" + Guid.NewGuid().ToString("N"));
+    private readonly FileStream _file;
+
+    public SelectorEventLoopUnixSockSendfileTests()
+    {
+        File.WriteAllBytes(_path, DATA);
+        _file = new FileStream(_path, FileMode.Open, FileAccess.Read);
+    }
+
+    public override void Dispose()
+    {
+        _file.Dispose();
+        File.Delete(_path);
+        base.Dispose();
+    }
+
+    private int Fileno => (int)_file.SafeFileHandle.DangerousGetHandle();
+
+    private SendfileTestPeer Prepare() => new(Loop, 1024);
+
+    [Fact]
+    public void test_sock_sendfile_not_a_file()
+    {
+        using var peer = Prepare();
+        var closed = new FileStream(_path, FileMode.Open, FileAccess.Read);
+        closed.Dispose();
+        var exc = Assert.Throws<SendfileNotAvailableError>(() => Loop.RunUntilComplete(Loop.SockSendfileNative(peer.Sock, closed, 0, null)));
+        Assert.Equal("not a regular file", exc.Message);
+        Assert.Equal(0, _file.Position);
+    }
+
+    [Fact]
+    public void test_sock_sendfile_iobuffer()
+    {
+        using var peer = Prepare();
+        var exc = Assert.Throws<SendfileNotAvailableError>(() =>
+            Loop.RunUntilComplete(Loop.SockSendfileNative(peer.Sock, new MemoryStream(), 0, null)));
+        Assert.Equal("not a regular file", exc.Message);
+        Assert.Equal(0, _file.Position);
+    }
+
+    [Fact]
+    public void test_sock_sendfile_cancel1()
+    {
+        using var peer = Prepare();
+        var fut = Loop.CreateFuture<long>();
+        Loop.SockSendfileNativeImpl(fut, null, peer.Sock, _file, Fileno, 0, null, DATA.Length, 0);
+        fut.Cancel();
+        Assert.Throws<CancelledError>(() => Loop.RunUntilComplete(fut));
+        Assert.False(Loop.IsPolling((int)peer.Sock.Handle, write: true));
+    }
+
+    [Fact]
+    public void test_sock_sendfile_cancel2()
+    {
+        using var peer = Prepare();
+        var fut = Loop.CreateFuture<long>();
+        Loop.SockSendfileNativeImpl(fut, null, peer.Sock, _file, Fileno, 0, null, DATA.Length, 0);
+        fut.Cancel();
+        Loop.SockSendfileNativeImpl(fut, (int)peer.Sock.Handle, peer.Sock, _file, Fileno, 0, null, DATA.Length, 0);
+        Assert.False(Loop.IsPolling((int)peer.Sock.Handle, write: true));
+        Assert.Throws<CancelledError>(() => Loop.RunUntilComplete(fut));
+    }
+
+    [Fact]
+    public void test_sock_sendfile_blocking_error()
+    {
+        using var peer = Prepare();
+        // Fill the send buffer so sendfile(2) would block.
+        var filler = new byte[65536];
+        while (SelectorEventLoop.TrySend(peer.Sock, filler, out _))
+        {
+        }
+        var fut = Loop.CreateFuture<long>();
+        Loop.SockSendfileNativeImpl(fut, null, peer.Sock, _file, Fileno, 0, null, DATA.Length, 0);
+        Assert.True(Loop.IsPolling((int)peer.Sock.Handle, write: true));
+        Assert.False(fut.Done());
+        fut.Cancel();
+        RunBriefly();
+        Assert.False(Loop.IsPolling((int)peer.Sock.Handle, write: true));
+    }
+
+    [Fact]
+    public void test_sock_sendfile_os_error_first_call()
+    {
+        using var sock = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        sock.Blocking = false;
+        var fut = Loop.CreateFuture<long>();
+        // sendfile(2) to an unconnected socket fails at the first call.
+        Loop.SockSendfileNativeImpl(fut, null, sock, _file, Fileno, 0, null, DATA.Length, 0);
+        Assert.False(Loop.IsPolling((int)sock.Handle, write: true));
+        Assert.IsType<SendfileNotAvailableError>(fut.Exception());
+        Assert.Equal(0, _file.Position);
+    }
+
+    [Fact]
+    public void test_sock_sendfile_os_error_next_call()
+    {
+        using var sock = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        sock.Blocking = false;
+        var fut = Loop.CreateFuture<long>();
+        // A later call failing (the connection went away) reports the error itself, normalized to ConnectionError.
+        Loop.SockSendfileNativeImpl(fut, (int)sock.Handle, sock, _file, Fileno, 1000, null, DATA.Length, 1000);
+        Assert.False(Loop.IsPolling((int)sock.Handle, write: true));
+        var exc = Assert.IsAssignableFrom<OSError>(fut.Exception());
+        Assert.IsNotType<SendfileNotAvailableError>(exc);
+        Assert.Equal(1000, _file.Position);
+    }
+}
