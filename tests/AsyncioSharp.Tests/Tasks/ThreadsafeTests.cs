@@ -6,13 +6,28 @@ namespace AsyncioSharp.Tests.Tasks;
 /// <summary>run_coroutine_threadsafe's .NET task and to_thread's context: the C# side of concurrent futures.</summary>
 public class ThreadsafeTests
 {
-    [Fact]
-    public void cancelling_the_token_cancels_the_asyncio_task()
+    /// <summary>Runs <paramref name="test"/> on this thread while a loop runs forever on another, as a threaded program does.</summary>
+    private static void OnLoopThread(Action<SelectorEventLoop> test)
     {
         var loop = new SelectorEventLoop();
         var thread = new Thread(loop.RunForever);
         thread.Start();
         try
+        {
+            test(loop);
+        }
+        finally
+        {
+            loop.CallSoonThreadsafe(loop.Stop);
+            thread.Join();
+            loop.Close();
+        }
+    }
+
+    [Fact]
+    public void cancelling_the_token_cancels_the_asyncio_task()
+    {
+        OnLoopThread(loop =>
         {
             var cancelledInLoop = new TaskCompletionSource<bool>();
 
@@ -37,22 +52,13 @@ public class ThreadsafeTests
             var exc = Assert.Throws<AggregateException>(() => future.Wait(TimeSpan.FromSeconds(10)));
             Assert.IsAssignableFrom<TaskCanceledException>(exc.InnerException);
             Assert.True(future.IsCanceled);
-        }
-        finally
-        {
-            loop.CallSoonThreadsafe(loop.Stop);
-            thread.Join();
-            loop.Close();
-        }
+        });
     }
 
     [Fact]
     public void a_cancelled_asyncio_task_cancels_the_dotnet_task()
     {
-        var loop = new SelectorEventLoop();
-        var thread = new Thread(loop.RunForever);
-        thread.Start();
-        try
+        OnLoopThread(loop =>
         {
             async Coroutine<int> Work()
             {
@@ -65,13 +71,7 @@ public class ThreadsafeTests
             var future = Asyncio.RunCoroutineThreadsafe(Work(), loop);
             Assert.Throws<AggregateException>(() => future.Wait(TimeSpan.FromSeconds(10)));
             Assert.True(future.IsCanceled);
-        }
-        finally
-        {
-            loop.CallSoonThreadsafe(loop.Stop);
-            thread.Join();
-            loop.Close();
-        }
+        });
     }
 
     private static readonly AsyncLocal<string?> Var = new();
