@@ -246,15 +246,6 @@ public partial class BaseEventLoopWithSelectorTests : LoopTestCase
             NewProto, "example.com", 80, family: AddressFamily.InterNetwork, localAddr: (null!, 8080))));
     }
 
-    private sealed class SslTransportMock : Transport
-    {
-        private readonly Socket _sock;
-
-        public SslTransportMock(Socket sock) => _sock = sock;
-
-        public override void Close() => _sock.Close();
-    }
-
     [Fact]
     public void test_create_connection_ssl_server_hostname_default()
     {
@@ -361,4 +352,13 @@ public partial class BaseEventLoopWithSelectorTests : LoopTestCase
         Assert.Equal(98, exc.Errno);
         Assert.Equal($"[Errno 98] error while attempting to bind on address ('127.0.0.1', {port}): address already in use", exc.Message);
     }
+}
+
+internal sealed class SslTransportMock : Transport
+{
+    private readonly Socket _sock;
+
+    public SslTransportMock(Socket sock) => _sock = sock;
+
+    public override void Close() => _sock.Close();
 }

@@ -89,25 +89,6 @@ public partial class EventLoopTestsMixin : LoopTestCase
 
 public partial class EventLoopTestsMixin
 {
-    private sealed class RogerProto : MyBaseProto
-    {
-        private readonly AbstractEventLoop _loop;
-
-        public RogerProto(AbstractEventLoop loop) : base(loop) => _loop = loop;
-
-        public override void ConnectionLost(Exception? exc)
-        {
-            base.ConnectionLost(exc);
-            _loop.CallSoon(_loop.Stop);
-        }
-
-        public override void DataReceived(ReadOnlySpan<byte> data)
-        {
-            base.DataReceived(data);
-            ((Transport)Transport!).Write("roger"u8);
-        }
-    }
-
     [Fact]
     public void test_connect_accepted_socket()
     {
@@ -226,19 +207,6 @@ public partial class EventLoopTestsMixin
         server.Close();
     }
 
-    private sealed class ConnectedProto : MyProto
-    {
-        private readonly Future<MyProto> _made;
-
-        public ConnectedProto(AbstractEventLoop loop, Future<MyProto> made) : base(loop) => _made = made;
-
-        public override void ConnectionMade(BaseTransport transport)
-        {
-            base.ConnectionMade(transport);
-            _made.SetResult(this);
-        }
-    }
-
     [Fact]
     public void test_create_server_addr_in_use()
     {
@@ -309,5 +277,37 @@ public partial class EventLoopTestsMixin
         var exc = Assert.Throws<SocketException>(() => client.Connect(new IPEndPoint(IPAddress.Loopback, port)));
         Assert.Equal(SocketError.ConnectionRefused, exc.SocketErrorCode);
         client.Close();
+    }
+}
+
+internal sealed class RogerProto : MyBaseProto
+{
+    private readonly AbstractEventLoop _loop;
+
+    public RogerProto(AbstractEventLoop loop) : base(loop) => _loop = loop;
+
+    public override void ConnectionLost(Exception? exc)
+    {
+        base.ConnectionLost(exc);
+        _loop.CallSoon(_loop.Stop);
+    }
+
+    public override void DataReceived(ReadOnlySpan<byte> data)
+    {
+        base.DataReceived(data);
+        ((Transport)Transport!).Write("roger"u8);
+    }
+}
+
+internal sealed class ConnectedProto : MyProto
+{
+    private readonly Future<MyProto> _made;
+
+    public ConnectedProto(AbstractEventLoop loop, Future<MyProto> made) : base(loop) => _made = made;
+
+    public override void ConnectionMade(BaseTransport transport)
+    {
+        base.ConnectionMade(transport);
+        _made.SetResult(this);
     }
 }
