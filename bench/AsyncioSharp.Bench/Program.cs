@@ -1,13 +1,16 @@
-using AsyncioSharp;
+using System.Text.Json;
 using AsyncioSharp.Bench;
 
-// The echo server on AsyncioSharp's Protocol API; bench/run.sh drives it with bench/c/loadgen.
-if (args.Length == 0 || args[0] != "echo-server")
+// bench/run.sh drives this: `micro` prints the loop micro-benchmarks as JSON (operations per second).
+switch (args.FirstOrDefault())
 {
-    Console.WriteLine("usage: AsyncioSharp.Bench echo-server   (prints its port; bench/run.sh runs the comparison)");
-    return;
+    case "micro":
+        Console.WriteLine(JsonSerializer.Serialize(Micro.Run(args.ElementAtOrDefault(1))));
+        return 0;
+    case "echo-protocol":
+        Echo.RunProtocol(int.Parse(args[1]));
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: AsyncioSharp.Bench micro [NAME] | echo-protocol PORT");
+        return 2;
 }
-var loop = new SelectorEventLoop();
-var server = (Server)loop.RunUntilComplete(loop.CreateServer(() => new EchoProtocol(), "127.0.0.1", 0));
-Console.WriteLine(((System.Net.IPEndPoint)server.Sockets[0].LocalEndPoint!).Port);
-loop.RunUntilComplete(server.ServeForever());

@@ -120,7 +120,7 @@ public partial class SelectorEventLoop : BaseEventLoop
     private protected Handle AddHandler(int fd, Action callback, int evt)
     {
         CheckClosed();
-        var handle = new Handle(callback, this, null);
+        var handle = new Handle(callback, this, System.Threading.ExecutionContext.Capture());
         _selector.SetMask(fd, _selector.GetMask(fd) | evt);
         _fdHandles.TryGetValue(fd, out var handles);
         var old = evt == EpollSelector.EventRead ? handles.Reader : handles.Writer;
