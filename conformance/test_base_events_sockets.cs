@@ -362,3 +362,27 @@ internal sealed class SslTransportMock : Transport
 
     public override void Close() => _sock.Close();
 }
+
+/// <summary>CPython's test_base_events <c>TestSelectorUtils</c>.</summary>
+public class TestSelectorUtils : LoopTestCase
+{
+    private static void CheckSetNodelay(Socket sock)
+    {
+        Assert.False(sock.NoDelay);
+        BaseEventLoop.SetNodelay(sock);
+        Assert.True(sock.NoDelay);
+    }
+
+    [Fact]
+    public void test_set_nodelay()
+    {
+        using (var sock = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            CheckSetNodelay(sock);
+        }
+        using (var sock = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false })
+        {
+            CheckSetNodelay(sock);
+        }
+    }
+}
