@@ -128,30 +128,63 @@ public class CreateConnectionTests
         }
     }
 
+    /// <summary>A listener on <paramref name="ip"/> whose accept queue is full, so connects to it stall (SYNs are dropped).</summary>
+    private static (Socket Listener, List<Socket> Fillers) Stalled(string ip, int port = 0)
+    {
+        var stalled = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        stalled.Bind(new IPEndPoint(IPAddress.Parse(ip), port));
+        stalled.Listen(0);
+        var fillers = new List<Socket>();
+        for (var i = 0; i < 8; i++)
+        {
+            var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+            fillers.Add(filler);
+            try
+            {
+                filler.Connect(stalled.LocalEndPoint!);
+            }
+            catch (SocketException)
+            {
+            }
+        }
+        Thread.Sleep(50);
+        return (stalled, fillers);
+    }
+
+    [Fact]
+    public void happy_eyeballs_cancelled_while_every_attempt_stalls_leaves_nothing_behind()
+    {
+        var (stalled1, fillers1) = Stalled("127.0.0.1");
+        var port = PortOf(stalled1);
+        var (stalled2, fillers2) = Stalled("127.0.0.2", port);
+        var loop = new FixedDnsLoop();
+        try
+        {
+            loop.Answer = new() { FixedDnsLoop.Info("127.0.0.1", port), FixedDnsLoop.Info("127.0.0.2", port) };
+            var fdsBefore = OpenFdCount();
+            var task = loop.CreateTask(loop.CreateConnection(() => new Protocol(), "example", port, happyEyeballsDelay: 0.05));
+            loop.RunUntilComplete(Asyncio.Sleep(0.2));
+            task.Cancel();
+            Assert.Throws<CancelledError>(() => loop.RunUntilComplete(task));
+            Assert.Empty(Asyncio.AllTasks(loop));
+            Assert.Equal(0, loop.RegisteredFdCount);
+            Assert.Equal(fdsBefore, OpenFdCount());
+        }
+        finally
+        {
+            loop.Close();
+            fillers1.Concat(fillers2).Append(stalled1).Append(stalled2).ToList().ForEach(s => s.Dispose());
+        }
+    }
+
     [Fact]
     public void happy_eyeballs_starts_the_next_address_after_the_delay_and_closes_the_loser()
     {
-        // 127.0.0.1:P never answers (its accept queue is full, so SYNs are dropped); 127.0.0.2:P accepts.
-        using var stalled = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        stalled.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        stalled.Listen(0);
+        // 127.0.0.1:P never answers; 127.0.0.2:P accepts.
+        var (stalled, fillers) = Stalled("127.0.0.1");
         var port = PortOf(stalled);
-        var fillers = new List<Socket>();
         try
         {
-            for (var i = 0; i < 8; i++)
-            {
-                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
-                fillers.Add(filler);
-                try
-                {
-                    filler.Connect(stalled.LocalEndPoint!);
-                }
-                catch (SocketException)
-                {
-                }
-            }
-            Thread.Sleep(50);
             using var good = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             good.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), port));
             good.Listen();
@@ -180,6 +213,7 @@ public class CreateConnectionTests
         finally
         {
             fillers.ForEach(f => f.Dispose());
+            stalled.Dispose();
         }
     }
 
