@@ -218,6 +218,26 @@ public class CreateConnectionTests
     }
 
     [Fact]
+    public void protocol_factory_raising_closes_the_connected_socket()
+    {
+        using var listener = Listener();
+        var loop = new SelectorEventLoop();
+        try
+        {
+            var fdsBefore = OpenFdCount();
+            var exc = Assert.Throws<ValueError>(() => loop.RunUntilComplete(loop.CreateConnection(
+                () => throw new ValueError("no protocol"), "127.0.0.1", PortOf(listener))));
+            Assert.Equal("no protocol", exc.Message);
+            Assert.Equal(fdsBefore, OpenFdCount());
+            Assert.Equal(0, loop.RegisteredFdCount);
+        }
+        finally
+        {
+            loop.Close();
+        }
+    }
+
+    [Fact]
     public void interleave_alternates_families_after_the_first_count()
     {
         var v6a = FixedDnsLoop.Info("::1", 1);
