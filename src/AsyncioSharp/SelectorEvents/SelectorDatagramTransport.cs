@@ -48,13 +48,15 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         _readReady = ReadReady;
         _sendtoReady = SendtoReady;
         _flow = new WriteFlowControl(loop, this, () => _bufferSize);
+        // As every selector transport, the fd is the transport's: add_reader/add_writer on it are refused.
+        loop.Transports[_sockFd] = this;
         _loop.CallSoon(() => protocol.ConnectionMade(this));
         // Only start reading when connection_made() has been called.
         _loop.CallSoon(() =>
         {
             if (IsReading())
             {
-                _loop.AddReader(_sockFd, _readReady);
+                _loop.AddReaderCore(_sockFd, _readReady);
             }
         });
         if (waiter is not null)
@@ -125,11 +127,11 @@ public sealed class SelectorDatagramTransport : DatagramTransport
             return;
         }
         _closing = true;
-        _loop.RemoveReader(_sockFd);
+        _loop.RemoveReaderCore(_sockFd);
         if (_buffer.Count == 0)
         {
             _connLost++;
-            _loop.RemoveWriter(_sockFd);
+            _loop.RemoveWriterCore(_sockFd);
             _loop.CallSoon(() => CallConnectionLost(null));
         }
     }
@@ -167,7 +169,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
                 {
                     return;
                 }
-                _loop.AddWriter(_sockFd, _sendtoReady);
+                _loop.AddWriterCore(_sockFd, _sendtoReady);
             }
             catch (OSError exc)
             {
@@ -258,7 +260,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         _flow.MaybeResumeProtocol(_protocol);
         if (_buffer.Count == 0)
         {
-            _loop.RemoveWriter(_sockFd);
+            _loop.RemoveWriterCore(_sockFd);
             if (_closing)
             {
                 CallConnectionLost(null);
@@ -267,7 +269,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
     }
 
     /// <summary>Python's <c>_fatal_error</c>: OSErrors are only logged in debug mode, others go to the handler.</summary>
-    private void FatalError(Exception exc, string message)
+    internal void FatalError(Exception exc, string message = "Fatal error on transport")
     {
         if (exc is OSError)
         {
@@ -296,12 +298,12 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         {
             _buffer.Clear();
             _bufferSize = 0;
-            _loop.RemoveWriter(_sockFd);
+            _loop.RemoveWriterCore(_sockFd);
         }
         if (!_closing)
         {
             _closing = true;
-            _loop.RemoveReader(_sockFd);
+            _loop.RemoveReaderCore(_sockFd);
         }
         _connLost++;
         _loop.CallSoon(() => CallConnectionLost(exc));
@@ -320,6 +322,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         finally
         {
             _sockClosed = true;
+            _loop.ForgetTransport(_sockFd, this);
             _sock.Dispose();
             _protocol = null;
         }
