@@ -48,15 +48,13 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         _readReady = ReadReady;
         _sendtoReady = SendtoReady;
         _flow = new WriteFlowControl(loop, this, () => _bufferSize);
-        // As every selector transport, the fd is the transport's: add_reader/add_writer on it are refused.
-        loop.Transports[_sockFd] = this;
         _loop.CallSoon(() => protocol.ConnectionMade(this));
         // Only start reading when connection_made() has been called.
         _loop.CallSoon(() =>
         {
             if (IsReading())
             {
-                _loop.AddReaderCore(_sockFd, _readReady);
+                _loop.AddReader(_sockFd, _readReady);
             }
         });
         if (waiter is not null)
@@ -127,11 +125,11 @@ public sealed class SelectorDatagramTransport : DatagramTransport
             return;
         }
         _closing = true;
-        _loop.RemoveReaderCore(_sockFd);
+        _loop.RemoveReader(_sockFd);
         if (_buffer.Count == 0)
         {
             _connLost++;
-            _loop.RemoveWriterCore(_sockFd);
+            _loop.RemoveWriter(_sockFd);
             _loop.CallSoon(() => CallConnectionLost(null));
         }
     }
@@ -169,7 +167,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
                 {
                     return;
                 }
-                _loop.AddWriterCore(_sockFd, _sendtoReady);
+                _loop.AddWriter(_sockFd, _sendtoReady);
             }
             catch (OSError exc)
             {
@@ -260,7 +258,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         _flow.MaybeResumeProtocol(_protocol);
         if (_buffer.Count == 0)
         {
-            _loop.RemoveWriterCore(_sockFd);
+            _loop.RemoveWriter(_sockFd);
             if (_closing)
             {
                 CallConnectionLost(null);
@@ -298,12 +296,12 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         {
             _buffer.Clear();
             _bufferSize = 0;
-            _loop.RemoveWriterCore(_sockFd);
+            _loop.RemoveWriter(_sockFd);
         }
         if (!_closing)
         {
             _closing = true;
-            _loop.RemoveReaderCore(_sockFd);
+            _loop.RemoveReader(_sockFd);
         }
         _connLost++;
         _loop.CallSoon(() => CallConnectionLost(exc));
@@ -322,7 +320,6 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         finally
         {
             _sockClosed = true;
-            _loop.ForgetTransport(_sockFd, this);
             _sock.Dispose();
             _protocol = null;
         }
