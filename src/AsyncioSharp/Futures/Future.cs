@@ -101,7 +101,7 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         if (_value is ExceptionBox box)
         {
             box.Retrieved();
-            ExceptionDispatchInfo.Throw(box.Exception);
+            box.Traceback.Throw();
         }
         return _value;
     }
@@ -297,9 +297,16 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         {
             _future = future;
             Exception = exception;
+            Traceback = ExceptionDispatchInfo.Capture(exception);
         }
 
         public Exception Exception { get; }
+
+        /// <summary>
+        /// Python's <c>_exception_tb</c>: the traceback when the exception was set. Each raise starts from it, so
+        /// awaiting the future again does not pile up the earlier awaits' frames (CPython bpo-45924).
+        /// </summary>
+        public ExceptionDispatchInfo Traceback { get; }
 
         public void Retrieved()
         {
