@@ -127,7 +127,8 @@ public abstract class Coroutine : IAwaitable, ICriticalNotifyCompletion
     {
         if (_state != State.Created)
         {
-            throw new RuntimeError("cannot reuse already awaited coroutine");
+            // Python tells a coroutine suspended in an await (a task runs it) from one that has ended.
+            throw new RuntimeError(_state == State.Running ? "coroutine is being awaited already" : "cannot reuse already awaited coroutine");
         }
         Step();
         return this;
