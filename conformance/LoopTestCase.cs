@@ -20,7 +20,21 @@ public abstract class LoopTestCase : IDisposable
         }
         System.Net.Dns.GetHostAddresses("localhost");
         System.Threading.Tasks.Task.Run(() => { }).Wait();
-        // The console (the loop's log writes to it) and signal handlers set up the runtime's signal pipe once.
+        // Assemblies loaded on first use map their file (an fd each): load them now, not inside the first test.
+        _ = typeof(System.Runtime.Intrinsics.Vector128<byte>).Assembly;
+        Assert.True(true);
+        _ = Log.Writer;
+        // Printing a stack trace (the loop's default handler logs them) loads the symbol readers and pdbs once.
+        try
+        {
+            Asyncio.GetRunningLoop();
+        }
+        catch (RuntimeError e)
+        {
+            Assert.NotEmpty(e.ToString());
+        }
+        // Console output and signal handlers (Runner's SIGINT) share the runtime's signal pipe, opened on first use.
+        Console.Error.Flush();
         Console.Out.Write("");
         Console.Error.Write("");
         using (System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGCONT, _ => { }))
@@ -44,10 +58,13 @@ public abstract class LoopTestCase : IDisposable
     /// <summary>CPython's <c>new_test_loop</c>: a loop whose handler records unhandled errors.</summary>
     protected SelectorEventLoop NewTestLoop()
     {
-        var loop = new SelectorEventLoop();
+        var loop = CreateLoop();
         loop.SetExceptionHandler((_, context) => _unhandled.Add(context));
         return loop;
     }
+
+    /// <summary>Makes the loop under test: a test class overrides it to stand in for CPython's mock.patch of loop methods.</summary>
+    protected virtual SelectorEventLoop CreateLoop() => new();
 
     /// <summary>CPython's <c>run_briefly(loop)</c>: runs one iteration's worth of ready callbacks.</summary>
     protected void RunBriefly(AbstractEventLoop? loop = null)

@@ -454,7 +454,7 @@ public partial class EventLoopTestsMixin : LoopTestCase
     /// <summary>socket.socketpair(): two connected unix stream sockets.</summary>
     private static (Socket, Socket) SocketPair()
     {
-        var path = HttpTestServer.UnixSocketPath();
+        var path = TestHttpServer.UnixSocketPath();
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
         listener.Listen(1);

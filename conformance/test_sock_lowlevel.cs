@@ -43,7 +43,7 @@ public class BaseSockTestsMixin : LoopTestCase
         }
     }
 
-    private void BasetestSockClientOps(HttpTestServer httpd, Socket sock)
+    private void BasetestSockClientOps(TestHttpServer httpd, Socket sock)
     {
         // In debug mode, socket operations must fail if the socket is not in non-blocking mode.
         Loop.SetDebug(true);
@@ -65,7 +65,7 @@ public class BaseSockTestsMixin : LoopTestCase
         Assert.True(StartsWith(data, "HTTP/1.0 200 OK"));
     }
 
-    private void BasetestSockRecvInto(HttpTestServer httpd, Socket sock)
+    private void BasetestSockRecvInto(TestHttpServer httpd, Socket sock)
     {
         // Same as BasetestSockClientOps, but using sock_recv_into.
         sock.Blocking = false;
@@ -82,12 +82,12 @@ public class BaseSockTestsMixin : LoopTestCase
     [Fact]
     public void test_sock_client_ops()
     {
-        using var httpd = HttpTestServer.Run();
+        using var httpd = TestHttpServer.Run();
         BasetestSockClientOps(httpd, TcpSocket());
         BasetestSockRecvInto(httpd, TcpSocket());
     }
 
-    private async Coroutine BasetestSockRecvRacing(HttpTestServer httpd, Socket sock)
+    private async Coroutine BasetestSockRecvRacing(TestHttpServer httpd, Socket sock)
     {
         sock.Blocking = false;
         await Loop.SockConnect(sock, httpd.Address);
@@ -104,7 +104,7 @@ public class BaseSockTestsMixin : LoopTestCase
         Assert.True(StartsWith(data, "HTTP/1.0 200 OK"));
     }
 
-    private async Coroutine BasetestSockRecvIntoRacing(HttpTestServer httpd, Socket sock)
+    private async Coroutine BasetestSockRecvIntoRacing(TestHttpServer httpd, Socket sock)
     {
         sock.Blocking = false;
         await Loop.SockConnect(sock, httpd.Address);
@@ -220,7 +220,7 @@ public class BaseSockTestsMixin : LoopTestCase
     [Fact]
     public void test_sock_client_racing()
     {
-        using (var httpd = HttpTestServer.Run())
+        using (var httpd = TestHttpServer.Run())
         {
             using (var sock = TcpSocket())
             {
@@ -294,7 +294,7 @@ public class BaseSockTestsMixin : LoopTestCase
     [Fact]
     public void test_huge_content()
     {
-        using var httpd = HttpTestServer.Run();
+        using var httpd = TestHttpServer.Run();
         Loop.RunUntilComplete(BasetestHugeContent(httpd.Address));
     }
 
@@ -341,7 +341,7 @@ public class BaseSockTestsMixin : LoopTestCase
     [Fact]
     public void test_huge_content_recvinto()
     {
-        using var httpd = HttpTestServer.Run();
+        using var httpd = TestHttpServer.Run();
         Loop.RunUntilComplete(BasetestHugeContentRecvinto(httpd.Address));
     }
 
@@ -396,7 +396,7 @@ public class BaseSockTestsMixin : LoopTestCase
     [Fact]
     public void test_unix_sock_client_ops()
     {
-        using var httpd = HttpTestServer.RunUnix();
+        using var httpd = TestHttpServer.RunUnix();
         BasetestSockClientOps(httpd, new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified));
         BasetestSockRecvInto(httpd, new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified));
     }
@@ -456,7 +456,7 @@ public class BaseSockTestsMixin : LoopTestCase
     [Fact]
     public void test_create_connection_sock()
     {
-        using var httpd = HttpTestServer.Run();
+        using var httpd = TestHttpServer.Run();
         Socket? sock = null;
         var address = (IPEndPoint)httpd.Address;
         var infos = Loop.RunUntilComplete(Loop.Getaddrinfo(address.Address.ToString(), address.Port, type: SocketType.Stream));

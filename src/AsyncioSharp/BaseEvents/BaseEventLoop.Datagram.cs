@@ -11,9 +11,6 @@ namespace AsyncioSharp;
 /// <summary>Python's <c>BaseEventLoop.create_datagram_endpoint</c> (base_events.py).</summary>
 public abstract partial class BaseEventLoop
 {
-    private const int SolSocket = 1;
-    private const int SoReuseport = 15;
-
     /// <summary>Python's <c>_make_datagram_transport(sock, protocol, address=None, waiter=None, extra=None)</c>.</summary>
     private protected virtual DatagramTransport MakeDatagramTransport(Socket sock, DatagramProtocol protocol, EndPoint? address,
         Future waiter) => throw new NotImplementedException();
@@ -37,7 +34,7 @@ public abstract partial class BaseEventLoop
         {
             if (sock.SocketType != SocketType.Dgram)
             {
-                throw new ValueError($"A UDP Socket was expected, got {SocketRepr(sock)}");
+                throw new ValueError($"A UDP Socket was expected, got {SocketRepr.Repr(sock)}");
             }
             var problems = new List<string>();
             void Problem(string name, object? value, bool given)
@@ -71,7 +68,7 @@ public abstract partial class BaseEventLoop
                 rAddr = null;
                 try
                 {
-                    sock = new Socket(fam, SocketType.Dgram, pro);
+                    sock = NewSocket(fam, SocketType.Dgram, pro);
                     if (reusePort == true)
                     {
                         SetReuseport(sock);
@@ -176,7 +173,7 @@ public abstract partial class BaseEventLoop
             {
                 throw new TypeError("2-tuple is expected");
             }
-            var infos = await EnsureResolved(hostPort, family, SocketType.Dgram, proto, flags);
+            var infos = await EnsureResolved(hostPort.Item1, hostPort.Item2, family, SocketType.Dgram, proto, flags);
             if (infos.Count == 0)
             {
                 throw new OSError("getaddrinfo() returned empty list");
@@ -203,51 +200,6 @@ public abstract partial class BaseEventLoop
             throw new ValueError("can not get address information");
         }
         return pairs;
-    }
-
-    /// <summary>
-    /// Python's <c>_ensure_resolved</c>: an IP literal is used as is (Python's <c>_ipaddr_info</c>), anything else
-    /// goes through getaddrinfo.
-    /// </summary>
-    private protected async Coroutine<List<AddrInfo>> EnsureResolved((string Host, int Port) address, AddressFamily family,
-        SocketType type, ProtocolType proto, int flags)
-    {
-        var (host, port) = address;
-        if (proto is 0 or ProtocolType.Tcp or ProtocolType.Udp && type is SocketType.Stream or SocketType.Dgram
-            && host is not null && !host.Contains('%') && IPAddress.TryParse(host, out var ip)
-            && (family == AddressFamily.Unspecified || family == ip.AddressFamily)
-            && (ip.AddressFamily == AddressFamily.InterNetworkV6 || host.Count(c => c == '.') == 3))
-        {
-            var p = type == SocketType.Stream ? ProtocolType.Tcp : ProtocolType.Udp;
-            return [new AddrInfo(ip.AddressFamily, type, p, "", new IPEndPoint(ip, port))];
-        }
-        return await Getaddrinfo(host, port, family, type, proto, flags);
-    }
-
-    /// <summary>Python's <c>_set_reuseport(sock)</c>.</summary>
-    private protected static void SetReuseport(Socket sock)
-    {
-        try
-        {
-            sock.SetRawSocketOption(SolSocket, SoReuseport, BitConverter.GetBytes(1));
-        }
-        catch (SocketException)
-        {
-            throw new ValueError("reuse_port not supported by socket module, SO_REUSEPORT defined but not implemented.");
-        }
-    }
-
-    /// <summary>Python's <c>sock.bind(address)</c>: failures raise the OSError for their errno.</summary>
-    private static void Bind(Socket sock, EndPoint address)
-    {
-        try
-        {
-            sock.Bind(address);
-        }
-        catch (SocketException exc)
-        {
-            throw SocketErrors.Translate(exc);
-        }
     }
 
     private static UnixDomainSocketEndPoint? UnixEndPoint(object? path) =>
@@ -279,14 +231,7 @@ public abstract partial class BaseEventLoop
         null => "None",
         ValueTuple<string, int> t => $"('{t.Item1}', {t.Item2})",
         string s => $"'{s}'",
-        EndPoint e => SocketAddresses.Repr(e),
+        EndPoint e => Errno.FormatAddress(e),
         _ => addr.ToString() ?? "",
     };
-
-    /// <summary>Python's repr of a socket: <c>&lt;socket.socket fd=6, family=2, type=1, proto=0, laddr=...&gt;</c>.</summary>
-    private protected static string SocketRepr(Socket sock)
-    {
-        var laddr = sock.IsBound ? $", laddr={SocketAddresses.Repr(sock.LocalEndPoint)}" : "";
-        return $"<socket.socket fd={(int)sock.Handle}, family={(int)sock.AddressFamily}, type={(int)sock.SocketType}, proto={(int)sock.ProtocolType}{laddr}>";
-    }
 }

@@ -32,7 +32,7 @@ public abstract partial class BaseEventLoop
     /// <summary>Python's <c>_sock_sendfile_native</c>: the zero-copy path, where the loop has one.</summary>
     internal virtual Coroutine<long> SockSendfileNative(Socket sock, Stream file, long offset, long? count) =>
         throw new SendfileNotAvailableError(
-            $"syscall sendfile is not available for socket {SocketRepr(sock)} and file {file} combination");
+            $"syscall sendfile is not available for socket {SocketRepr.Repr(sock)} and file {file} combination");
 
     /// <summary>Python's <c>_sock_sendfile_fallback</c>: reads the file in the executor and sends with sock_sendall.</summary>
     private async Coroutine<long> SockSendfileFallback(Socket sock, Stream file, long offset, long? count)

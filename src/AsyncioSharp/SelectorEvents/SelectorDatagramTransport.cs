@@ -145,7 +145,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         {
             if (addr is not null && !addr.Equals(_address))
             {
-                throw new ValueError($"Invalid address: must be None or {SocketAddresses.Repr(_address)}");
+                throw new ValueError($"Invalid address: must be None or {Errno.FormatAddress(_address)}");
             }
             addr = _address;
         }

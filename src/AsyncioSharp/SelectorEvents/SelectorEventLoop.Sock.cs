@@ -137,15 +137,24 @@ public partial class SelectorEventLoop
         CheckNonBlocking(sock);
         if (address is DnsEndPoint dns && sock.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
         {
-            var resolved = await Getaddrinfo(dns.Host, dns.Port, sock.AddressFamily, sock.SocketType, sock.ProtocolType);
+            var resolved = await EnsureResolved(dns.Host, dns.Port, sock.AddressFamily, sock.SocketType, sock.ProtocolType);
             address = resolved[0].Sockaddr;
         }
+        await SockConnectCore(sock, address);
+    }
+
+    /// <summary>
+    /// Python's <c>_sock_connect</c> and <c>_sock_connect_cb</c>: a non-blocking connect, then a wait for writability
+    /// and SO_ERROR. Cancelling it unregisters the fd.
+    /// </summary>
+    internal override async Coroutine SockConnectCore(Socket sock, EndPoint address)
+    {
         try
         {
             sock.Connect(address);
             return;
         }
-        catch (SocketException exc) when (SocketErrors.IsRetry(exc.SocketErrorCode))
+        catch (SocketException exc) when (IsRetry(exc.SocketErrorCode))
         {
             // The connection goes on in the background; writability says it finished (CPython issue #23618).
         }
@@ -159,7 +168,7 @@ public partial class SelectorEventLoop
         }
         catch (Exception exc)
         {
-            throw SocketErrors.Translate(exc);
+            throw PythonError(exc);
         }
         SockAttempt<bool> attempt = (out bool done) =>
         {
@@ -167,13 +176,13 @@ public partial class SelectorEventLoop
             sock.GetRawSocketOption(SolSocket, SoError, value);
             var err = BitConverter.ToInt32(value);
             done = err == 0;
-            if (err is Libc.EAGAIN or Libc.EINTR or Libc.EINPROGRESS)
+            if (err is Errno.EAGAIN or Errno.EINTR or Errno.EINPROGRESS)
             {
                 return false;
             }
             if (err != 0)
             {
-                throw SocketErrors.FromErrno(err, $"Connect call failed {SocketAddresses.Repr(address)}");
+                throw Errno.Error(err, $"Connect call failed {Errno.FormatAddress(address)}");
             }
             // Reading Connected lets .NET record the finished non-blocking connect (RemoteEndPoint, Connected).
             _ = sock.Connected;
@@ -194,13 +203,13 @@ public partial class SelectorEventLoop
             {
                 conn = sock.Accept();
             }
-            catch (SocketException exc) when (SocketErrors.IsRetry(exc.SocketErrorCode))
+            catch (SocketException exc) when (IsRetry(exc.SocketErrorCode))
             {
                 return false;
             }
             catch (Exception exc)
             {
-                throw SocketErrors.Translate(exc);
+                throw PythonError(exc);
             }
             conn.Blocking = false;
             r = (conn, conn.RemoteEndPoint!);
@@ -230,6 +239,7 @@ public partial class SelectorEventLoop
     {
         var fut = CreateFuture<T>();
         var fd = (int)sock.Handle;
+        EnsureFdNoTransport(fd);
         var handle = AddHandler(fd, () =>
         {
             if (fut.Done())
@@ -245,7 +255,7 @@ public partial class SelectorEventLoop
             }
             catch (Exception exc)
             {
-                fut.SetException(SocketErrors.Translate(exc));
+                fut.SetException(PythonError(exc));
             }
         }, evt);
         fut.AddDoneCallback(_ =>
@@ -268,7 +278,7 @@ public partial class SelectorEventLoop
         }
         catch (ObjectDisposedException exc)
         {
-            throw SocketErrors.Translate(exc);
+            throw PythonError(exc);
         }
         return Check(error);
     }
@@ -283,7 +293,7 @@ public partial class SelectorEventLoop
         }
         catch (ObjectDisposedException exc)
         {
-            throw SocketErrors.Translate(exc);
+            throw PythonError(exc);
         }
         return Check(error);
     }
@@ -297,14 +307,14 @@ public partial class SelectorEventLoop
             n = sock.ReceiveFrom(buf, SocketFlags.None, ref address);
             return true;
         }
-        catch (SocketException exc) when (SocketErrors.IsRetry(exc.SocketErrorCode))
+        catch (SocketException exc) when (IsRetry(exc.SocketErrorCode))
         {
             n = 0;
             return false;
         }
         catch (Exception exc)
         {
-            throw SocketErrors.Translate(exc);
+            throw PythonError(exc);
         }
     }
 
@@ -316,18 +326,30 @@ public partial class SelectorEventLoop
             n = sock.SendTo(data, SocketFlags.None, address);
             return true;
         }
-        catch (SocketException exc) when (SocketErrors.IsRetry(exc.SocketErrorCode))
+        catch (SocketException exc) when (IsRetry(exc.SocketErrorCode))
         {
             n = 0;
             return false;
         }
         catch (Exception exc)
         {
-            throw SocketErrors.Translate(exc);
+            throw PythonError(exc);
         }
     }
 
+    /// <summary>The Python error for an exception a .NET socket call threw; a disposed socket is EBADF, as in Python.</summary>
+    private static Exception PythonError(Exception exc) => exc switch
+    {
+        SocketException se => Errno.Error(se),
+        ObjectDisposedException => Errno.Error(Errno.EBADF),
+        _ => exc,
+    };
+
+    /// <summary>The failures Python's selector loop retries on the next readiness event (BlockingIOError, InterruptedError).</summary>
+    private static bool IsRetry(SocketError error) =>
+        error is SocketError.WouldBlock or SocketError.Interrupted or SocketError.InProgress or SocketError.AlreadyInProgress;
+
     /// <summary>True on success, false on would-block; other errors raise the Python exception.</summary>
     private static bool Check(SocketError error) =>
-        error == SocketError.Success || (SocketErrors.IsRetry(error) ? false : throw SocketErrors.FromSocketError(error));
+        error == SocketError.Success || (IsRetry(error) ? false : throw Errno.Error(error));
 }
