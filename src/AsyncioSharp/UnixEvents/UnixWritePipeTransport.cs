@@ -20,7 +20,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
     private readonly Action _writeReady;
     private readonly Dictionary<string, object?> _extra;
     private readonly WriteFlowControl _flow;
-    private readonly BufferQueue _buffer = new();
+    private readonly WriteBuffer _buffer = new();
     private Stream? _pipe;
     private BaseProtocol? _protocol;
     private int _connLost;
@@ -35,7 +35,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
         _pipe = pipe;
         _fileno = PipeFiles.Fileno(pipe);
         _protocol = protocol;
-        _flow = new WriteFlowControl(loop, this, () => _buffer.Length);
+        _flow = new WriteFlowControl(loop, this, () => _buffer.Count);
         var type = PipeFiles.FileType(_fileno);
         if (type is not (Libc.S_IFIFO or Libc.S_IFSOCK or Libc.S_IFCHR))
         {
@@ -64,7 +64,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
         _extra.TryGetValue(name, out var value) ? value : @default;
 
     /// <inheritdoc />
-    public override int GetWriteBufferSize() => _buffer.Length;
+    public override int GetWriteBufferSize() => _buffer.Count;
 
     /// <inheritdoc />
     public override (int Low, int High) GetWriteBufferLimits() => (_flow.LowWater, _flow.HighWater);
@@ -83,7 +83,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
         {
             Log.Debug($"{this} was closed by peer");
         }
-        if (_buffer.Length > 0)
+        if (_buffer.Count > 0)
         {
             CloseCore(new BrokenPipeError(""));
         }
@@ -109,7 +109,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
             _connLost++;
             return;
         }
-        if (_buffer.Length == 0)
+        if (_buffer.Count == 0)
         {
             // Attempt to send it right away first.
             int n;
@@ -139,7 +139,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
         int n;
         try
         {
-            n = Libc.WriteNonBlocking(_fileno, _buffer.Peek());
+            n = Libc.WriteNonBlocking(_fileno, _buffer.Pending);
         }
         catch (Exception exc)
         {
@@ -155,7 +155,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
             return;
         }
         _buffer.Consume(n);
-        if (_buffer.Length == 0)
+        if (_buffer.Count == 0)
         {
             _loop.RemoveWriter(_fileno);
             // May append to the buffer.
@@ -179,7 +179,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
             return;
         }
         _closing = true;
-        if (_buffer.Length == 0)
+        if (_buffer.Count == 0)
         {
             _loop.RemoveReader(_fileno);
             _loop.CallSoon(() => CallConnectionLost(null));
@@ -231,7 +231,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
     private void CloseCore(Exception? exc)
     {
         _closing = true;
-        if (_buffer.Length > 0)
+        if (_buffer.Count > 0)
         {
             _loop.RemoveWriter(_fileno);
         }
@@ -274,7 +274,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
         if (_pipe is not null && !_loop.IsClosed())
         {
             info.Add(_loop.IsPolling(_fileno, write: true) ? "polling" : "idle");
-            info.Add($"bufsize={_buffer.Length}");
+            info.Add($"bufsize={_buffer.Count}");
         }
         else
         {
