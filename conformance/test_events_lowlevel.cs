@@ -148,6 +148,71 @@ public partial class EventLoopTestsMixin : LoopTestCase
     }
 
     [Fact]
+    public void test_create_unix_connection()
+    {
+        using var httpd = TestHttpServer.RunUnix();
+        var connFut = Loop.CreateUnixConnection(() => new MyProto(Loop), ((UnixDomainSocketEndPoint)httpd.Address).ToString());
+        BasetestCreateConnection(connFut);
+    }
+
+    private (AbstractServer Server, string Path) MakeUnixServer(Func<BaseProtocol> factory)
+    {
+        var path = TestHttpServer.UnixSocketPath();
+        _unixPaths.Add(path);
+        var server = Loop.RunUntilComplete(Loop.CreateUnixServer(factory, path));
+        return (server, path);
+    }
+
+    private readonly List<string> _unixPaths = new();
+
+    public override void Dispose()
+    {
+        foreach (var path in _unixPaths)
+        {
+            File.Delete(path);
+        }
+        base.Dispose();
+    }
+
+    [Fact]
+    public void test_create_unix_server()
+    {
+        var proto = new MyProto(Loop);
+        var (server, path) = MakeUnixServer(() => proto);
+        Assert.Single(((Server)server).Sockets);
+
+        using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        client.Connect(new UnixDomainSocketEndPoint(path));
+        client.Send("xxx"u8);
+
+        Loop.RunUntilComplete(proto.Connected!);
+        Assert.Equal("CONNECTED", proto.State);
+        RunUntil(() => proto.Nbytes > 0);
+        Assert.Equal(3, proto.Nbytes);
+
+        // Close connection.
+        proto.Transport!.Close();
+        Loop.RunUntilComplete(proto.Done!);
+        Assert.Equal("CLOSED", proto.State);
+
+        // The client socket must be closed after, to avoid ECONNRESET on the serving socket.
+        client.Close();
+
+        // Close server.
+        server.Close();
+        Loop.RunUntilComplete(server.WaitClosed());
+    }
+
+    [Fact]
+    public void test_create_unix_server_path_socket_error()
+    {
+        var proto = new MyProto(Loop);
+        using var sock = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var exc = Assert.Throws<ValueError>(() => Loop.RunUntilComplete(Loop.CreateUnixServer(() => proto, "/test", sock: sock)));
+        Assert.Contains("path and sock can not be specified at the same time", exc.Message);
+    }
+
+    [Fact]
     public void test_read_pipe()
     {
         var proto = new MyReadPipeProto(Loop);

@@ -158,9 +158,11 @@ public partial class SelectorEventLoop
         {
             // The connection goes on in the background; writability says it finished (CPython issue #23618).
         }
-        catch (PlatformNotSupportedException)
+        catch (Exception exc) when (exc is PlatformNotSupportedException
+                                    || (exc is SocketException && sock.AddressFamily == AddressFamily.Unix))
         {
-            // .NET refuses to retry a connect that failed once; Linux and Python allow it, so ask the kernel.
+            // .NET refuses to retry a connect that failed once, which Linux and Python allow; and its SocketError
+            // loses a unix socket's errno (ENOENT reads as EADDRNOTAVAIL). The kernel's connect says it exactly.
             if (Libc.Connect((int)sock.Handle, address))
             {
                 return;
