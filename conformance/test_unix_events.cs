@@ -871,3 +871,60 @@ public class SelectorEventLoopUnixSocketTests : LoopTestCase
         Assert.Contains("ssl_handshake_timeout is only meaningful with ssl", exc.Message);
     }
 }
+
+/// <summary>CPython's <c>test_unix_events.TestFunctional</c>.</summary>
+public class TestFunctional : LoopTestCase
+{
+    [Fact]
+    public void test_add_reader_or_writer_transport_fd()
+    {
+        var path = TestHttpServer.UnixSocketPath();
+        Socket rsock, wsock;
+        using (var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(path));
+            listener.Listen(1);
+            rsock = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            rsock.Connect(new UnixDomainSocketEndPoint(path));
+            wsock = listener.Accept();
+            File.Delete(path);
+        }
+
+        async Coroutine Runner()
+        {
+            var (tr, _) = await Loop.CreateConnection(() => new Protocol(), sock: rsock);
+            try
+            {
+                static void AssertRaises(Action action)
+                {
+                    var exc = Assert.Throws<RuntimeError>(action);
+                    Assert.Matches("File descriptor .* is used by transport", exc.Message);
+                }
+                Action cb = () => { };
+                AssertRaises(() => Loop.AddReader(rsock, cb));
+                AssertRaises(() => Loop.AddReader((int)rsock.Handle, cb));
+                AssertRaises(() => Loop.RemoveReader(rsock));
+                AssertRaises(() => Loop.RemoveReader((int)rsock.Handle));
+                AssertRaises(() => Loop.AddWriter(rsock, cb));
+                AssertRaises(() => Loop.AddWriter((int)rsock.Handle, cb));
+                AssertRaises(() => Loop.RemoveWriter(rsock));
+                AssertRaises(() => Loop.RemoveWriter((int)rsock.Handle));
+            }
+            finally
+            {
+                tr.Close();
+            }
+        }
+
+        try
+        {
+            Loop.RunUntilComplete(Runner());
+            RunBriefly();
+        }
+        finally
+        {
+            rsock.Close();
+            wsock.Close();
+        }
+    }
+}

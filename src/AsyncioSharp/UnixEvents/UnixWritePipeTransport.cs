@@ -50,7 +50,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
         if (type is Libc.S_IFSOCK or Libc.S_IFIFO)
         {
             // Only start reading when connection_made() has been called.
-            _loop.CallSoon(() => _loop.AddReader(_fileno, ReadReady));
+            _loop.CallSoon(() => _loop.AddReaderCore(_fileno, ReadReady));
         }
         if (waiter is not null)
         {
@@ -128,7 +128,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
                 return;
             }
             data = data[n..];
-            _loop.AddWriter(_fileno, _writeReady);
+            _loop.AddWriterCore(_fileno, _writeReady);
         }
         _buffer.Append(data);
         _flow.MaybePauseProtocol(_protocol);
@@ -146,7 +146,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
             _buffer.Clear();
             _connLost++;
             // Remove the writer here: FatalError does not, the buffer being empty.
-            _loop.RemoveWriter(_fileno);
+            _loop.RemoveWriterCore(_fileno);
             FatalError(exc, "Fatal write error on pipe transport");
             return;
         }
@@ -157,12 +157,12 @@ public sealed class UnixWritePipeTransport : WriteTransport
         _buffer.Consume(n);
         if (_buffer.Count == 0)
         {
-            _loop.RemoveWriter(_fileno);
+            _loop.RemoveWriterCore(_fileno);
             // May append to the buffer.
             _flow.MaybeResumeProtocol(_protocol);
             if (_closing)
             {
-                _loop.RemoveReader(_fileno);
+                _loop.RemoveReaderCore(_fileno);
                 CallConnectionLost(null);
             }
         }
@@ -181,7 +181,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
         _closing = true;
         if (_buffer.Count == 0)
         {
-            _loop.RemoveReader(_fileno);
+            _loop.RemoveReaderCore(_fileno);
             _loop.CallSoon(() => CallConnectionLost(null));
         }
     }
@@ -233,10 +233,10 @@ public sealed class UnixWritePipeTransport : WriteTransport
         _closing = true;
         if (_buffer.Count > 0)
         {
-            _loop.RemoveWriter(_fileno);
+            _loop.RemoveWriterCore(_fileno);
         }
         _buffer.Clear();
-        _loop.RemoveReader(_fileno);
+        _loop.RemoveReaderCore(_fileno);
         _loop.CallSoon(() => CallConnectionLost(exc));
     }
 
