@@ -700,6 +700,14 @@ public class SelectorEventLoopUnixSocketTests : LoopTestCase
 
     private static string TempPath() => TestHttpServer.UnixSocketPath();
 
+    /// <summary>Creates a unix server on path and closes it.</summary>
+    private void ServeAndClose(string path)
+    {
+        var srv = Loop.RunUntilComplete(Loop.CreateUnixServer(NoProtocol, path));
+        srv.Close();
+        Loop.RunUntilComplete(srv.WaitClosed());
+    }
+
     [Fact]
     public void test_create_unix_server_existing_path_sock()
     {
@@ -711,9 +719,7 @@ public class SelectorEventLoopUnixSocketTests : LoopTestCase
                 sock.Bind(new UnixDomainSocketEndPoint(path));
                 sock.Listen(1);
             }
-            var srv = Loop.RunUntilComplete(Loop.CreateUnixServer(NoProtocol, path));
-            srv.Close();
-            Loop.RunUntilComplete(srv.WaitClosed());
+            ServeAndClose(path);
         }
         finally
         {
@@ -728,9 +734,7 @@ public class SelectorEventLoopUnixSocketTests : LoopTestCase
         var path = TempPath();
         try
         {
-            var srv = Loop.RunUntilComplete(Loop.CreateUnixServer(NoProtocol, path));
-            srv.Close();
-            Loop.RunUntilComplete(srv.WaitClosed());
+            ServeAndClose(path);
         }
         finally
         {
