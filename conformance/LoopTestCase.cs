@@ -36,7 +36,6 @@ public abstract class LoopTestCase : IDisposable
         // Console output and signal handlers (Runner's SIGINT) share the runtime's signal pipe, opened on first use.
         Console.Error.Flush();
         Console.Out.Write("");
-        Console.Error.Write("");
         using (System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGCONT, _ => { }))
         {
         }
@@ -70,8 +69,15 @@ public abstract class LoopTestCase : IDisposable
     protected void RunBriefly(AbstractEventLoop? loop = null)
     {
         loop ??= Loop;
-        loop.RunUntilComplete(Asyncio.Sleep(0));
+        loop.RunUntilComplete(Once());
     }
+
+    // CPython's run_briefly runs a coroutine that returns at once (sleep(0) would take one more iteration).
+#pragma warning disable CS1998
+    private static async Coroutine Once()
+    {
+    }
+#pragma warning restore CS1998
 
     /// <summary>CPython's <c>run_until(loop, pred, timeout)</c>: runs the loop until pred holds, failing after timeout seconds.</summary>
     protected void RunUntil(Func<bool> pred, double timeout = 30)
@@ -118,7 +124,9 @@ public abstract class LoopTestCase : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    // Assemblies the runtime maps on first use (xunit.assert.dll, System.Linq.dll...) are not the test's descriptors.
+    // Assemblies the runtime maps on first use (xunit.assert.dll, System.Linq.dll...) and the symbol files it opens to
+    // format a stack trace (*.pdb) are not the test's descriptors.
     private static int OpenFdCount() =>
-        Directory.GetFiles("/proc/self/fd").Count(f => new FileInfo(f).LinkTarget?.EndsWith(".dll", StringComparison.Ordinal) != true);
+        Directory.GetFiles("/proc/self/fd").Count(f => new FileInfo(f).LinkTarget is not { } target
+            || !(target.EndsWith(".dll", StringComparison.Ordinal) || target.EndsWith(".pdb", StringComparison.Ordinal)));
 }

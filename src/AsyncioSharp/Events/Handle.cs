@@ -79,9 +79,24 @@ public class Handle
         try
         {
             var context = _context;
-            if (context is null || ReferenceEquals(context, ExecutionContext.Capture()))
+            if (context is null)
             {
                 Invoke();
+            }
+            else if (ReferenceEquals(context, ExecutionContext.Capture()))
+            {
+                try
+                {
+                    Invoke();
+                }
+                finally
+                {
+                    // What the callback set stays in its context (Python's context.run), not in the loop's.
+                    if (!ReferenceEquals(ExecutionContext.Capture(), context))
+                    {
+                        ExecutionContext.Restore(context);
+                    }
+                }
             }
             else
             {

@@ -125,7 +125,8 @@ public class AsyncioTask : Future
     {
         if (Done())
         {
-            return false;
+            // As Python's _log_traceback = False: cancelling a finished task silences "exception was never retrieved".
+            return CancelCore(msg);
         }
         _numCancelsRequested++;
         if (_futWaiter is not null && _futWaiter.Cancel(msg))
@@ -177,7 +178,8 @@ public class AsyncioTask : Future
         {
             future.AddDoneHandle(_stepHandle);
             _futWaiter = future;
-            if (_mustCancel && future.Cancel(_cancelMessage))
+            // A cancellation that arrived while the coroutine awaited a .NET awaitable is pending too: deliver it here.
+            if ((_mustCancel || _pendingThrow is CancelledError) && future.Cancel(_cancelMessage))
             {
                 _mustCancel = false;
             }
