@@ -18,31 +18,6 @@ public class BaseSockTestsMixin : LoopTestCase
 
     private static bool StartsWith(ReadOnlySpan<byte> data, string prefix) => data.StartsWith(Ascii(prefix));
 
-    /// <summary>asyncio.wait_for(coro, timeout) for these tests: the coroutine's result, or TimeoutError.</summary>
-    private static async Coroutine WaitFor(Coroutine coro, double timeout)
-    {
-        var loop = Asyncio.GetRunningLoop();
-        var task = loop.CreateTask(coro);
-        var timedOut = false;
-        var timer = loop.CallLater(timeout, () =>
-        {
-            timedOut = true;
-            task.Cancel();
-        });
-        try
-        {
-            await task;
-        }
-        catch (CancelledError) when (timedOut)
-        {
-            throw new AsyncioSharp.TimeoutError();
-        }
-        finally
-        {
-            timer.Cancel();
-        }
-    }
-
     private void BasetestSockClientOps(TestHttpServer httpd, Socket sock)
     {
         // In debug mode, socket operations must fail if the socket is not in non-blocking mode.
@@ -224,16 +199,16 @@ public class BaseSockTestsMixin : LoopTestCase
         {
             using (var sock = TcpSocket())
             {
-                Loop.RunUntilComplete(WaitFor(BasetestSockRecvRacing(httpd, sock), 10));
+                Loop.RunUntilComplete(Asyncio.WaitFor(BasetestSockRecvRacing(httpd, sock), 10));
             }
             using (var sock = TcpSocket())
             {
-                Loop.RunUntilComplete(WaitFor(BasetestSockRecvIntoRacing(httpd, sock), 10));
+                Loop.RunUntilComplete(Asyncio.WaitFor(BasetestSockRecvIntoRacing(httpd, sock), 10));
             }
         }
         using var listener = TcpSocket();
         using var sock2 = TcpSocket();
-        Loop.RunUntilComplete(WaitFor(BasetestSockSendRacing(listener, sock2), 10));
+        Loop.RunUntilComplete(Asyncio.WaitFor(BasetestSockSendRacing(listener, sock2), 10));
     }
 
     [Fact]
@@ -241,7 +216,7 @@ public class BaseSockTestsMixin : LoopTestCase
     {
         using var listener = TcpSocket();
         using var sock = TcpSocket();
-        Loop.RunUntilComplete(WaitFor(BasetestSockConnectRacing(listener, sock), 10));
+        Loop.RunUntilComplete(Asyncio.WaitFor(BasetestSockConnectRacing(listener, sock), 10));
     }
 
     private static byte[] HugeRequestHeader(int size) => Ascii($"POST /loop HTTP/1.0\r\nContent-Length: {size}\r\n\r\n");
@@ -444,8 +419,7 @@ public class BaseSockTestsMixin : LoopTestCase
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(1);
         var sockaddr = listener.LocalEndPoint!;
-        async Coroutine Accept() => await Loop.SockAccept(listener);
-        Assert.Throws<AsyncioSharp.TimeoutError>(() => Loop.RunUntilComplete(WaitFor(Accept(), 0.1)));
+        Assert.Throws<AsyncioSharp.TimeoutError>(() => Loop.RunUntilComplete(Asyncio.WaitFor(Loop.SockAccept(listener), 0.1)));
 
         listener.Close();
         using var client = TcpSocket();
