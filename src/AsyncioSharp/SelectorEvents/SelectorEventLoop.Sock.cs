@@ -306,7 +306,10 @@ public partial class SelectorEventLoop
         address = SocketAddresses.Any(sock);
         try
         {
-            n = sock.ReceiveFrom(buf, SocketFlags.None, ref address);
+            // The SocketAddress overload reports the sender's real length, so an unnamed unix sender reads as ''.
+            var received = new SocketAddress(sock.AddressFamily, SocketAddress.GetMaximumAddressSize(sock.AddressFamily));
+            n = sock.ReceiveFrom(buf, SocketFlags.None, received);
+            address = address.Create(received);
             return true;
         }
         catch (SocketException exc) when (IsRetry(exc.SocketErrorCode))
