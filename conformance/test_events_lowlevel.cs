@@ -213,6 +213,105 @@ public partial class EventLoopTestsMixin : LoopTestCase
     }
 
     [Fact]
+    public void test_reader_callback()
+    {
+        var (r, w) = SocketPair();
+        r.Blocking = false;
+        var bytesRead = new List<byte>();
+        var rfd = (int)r.Handle;
+
+        void Reader()
+        {
+            var buf = new byte[1024];
+            var n = r.Receive(buf, SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                // Spurious readiness notifications are possible, at least on Linux (see man select).
+                return;
+            }
+            if (n > 0)
+            {
+                bytesRead.AddRange(buf[..n]);
+            }
+            else
+            {
+                Assert.True(Loop.RemoveReader(rfd));
+                r.Close();
+            }
+        }
+
+        Loop.AddReader(rfd, Reader);
+        Loop.CallSoon(() => w.Send("abc"u8));
+        RunUntil(() => bytesRead.Count >= 3);
+        Loop.CallSoon(() => w.Send("def"u8));
+        RunUntil(() => bytesRead.Count >= 6);
+        Loop.CallSoon(w.Close);
+        Loop.CallSoon(Loop.Stop);
+        Loop.RunForever();
+        RunUntil(() => r.SafeHandle.IsClosed);
+        Assert.Equal("abcdef"u8.ToArray(), bytesRead);
+    }
+
+    [Fact]
+    public void test_writer_callback()
+    {
+        var (r, w) = SocketPair();
+        w.Blocking = false;
+        var wfd = (int)w.Handle;
+
+        void Writer(byte[] data)
+        {
+            w.Send(data);
+            Loop.Stop();
+        }
+
+        var data = Enumerable.Repeat((byte)'x', 1024).ToArray();
+        Loop.AddWriter(wfd, () => Writer(data));
+        Loop.RunForever();
+
+        Assert.True(Loop.RemoveWriter(wfd));
+        Assert.False(Loop.RemoveWriter(wfd));
+
+        w.Close();
+        var read = new byte[data.Length * 2];
+        var n = r.Receive(read);
+        r.Close();
+        Assert.Equal(data, read[..n]);
+    }
+
+    [Fact]
+    public void test_remove_fds_after_closing()
+    {
+        var loop = NewTestLoop();
+        Action callback = () => { };
+        var (r, w) = SocketPair();
+        using (r)
+        using (w)
+        {
+            loop.AddReader(r, callback);
+            loop.AddWriter(w, callback);
+            loop.Close();
+            Assert.False(loop.RemoveReader(r));
+            Assert.False(loop.RemoveWriter(w));
+        }
+    }
+
+    [Fact]
+    public void test_add_fds_after_closing()
+    {
+        var loop = NewTestLoop();
+        Action callback = () => { };
+        var (r, w) = SocketPair();
+        using (r)
+        using (w)
+        {
+            loop.Close();
+            Assert.Throws<RuntimeError>(() => loop.AddReader(r, callback));
+            Assert.Throws<RuntimeError>(() => loop.AddWriter(w, callback));
+        }
+    }
+
+    [Fact]
     public void test_read_pipe()
     {
         var proto = new MyReadPipeProto(Loop);
