@@ -26,7 +26,7 @@ public partial class SelectorEventLoop
         SockAttempt<byte[]> attempt = (out byte[] data) =>
         {
             var ok = TryReceive(sock, buf, out var n);
-            data = ok ? buf.AsSpan(0, n).ToArray() : [];
+            data = ok ? Trimmed(buf, n) : [];
             return ok;
         };
         if (attempt(out var result))
@@ -56,7 +56,7 @@ public partial class SelectorEventLoop
         SockAttempt<(byte[], EndPoint)> attempt = (out (byte[], EndPoint) r) =>
         {
             var ok = TryReceiveFrom(sock, buf, out var n, out var address);
-            r = (ok ? buf.AsSpan(0, n).ToArray() : [], address);
+            r = (ok ? Trimmed(buf, n) : [], address);
             return ok;
         };
         if (attempt(out var result))
@@ -223,6 +223,9 @@ public partial class SelectorEventLoop
         }
         return await SockWait(sock, EpollSelector.EventRead, attempt);
     }
+
+    /// <summary>The first <paramref name="n"/> bytes of <paramref name="buf"/>: the buffer itself when it was filled.</summary>
+    private static byte[] Trimmed(byte[] buf, int n) => n == buf.Length ? buf : buf.AsSpan(0, n).ToArray();
 
     /// <summary>Python's debug-mode check of the sock_* methods: a blocking socket would block the loop.</summary>
     private void CheckNonBlocking(Socket sock)
