@@ -123,6 +123,7 @@ public partial class SelectorEventLoop
     public override async Coroutine<int> SockSendto(Socket sock, ReadOnlyMemory<byte> data, EndPoint address)
     {
         CheckNonBlocking(sock);
+        address = await Resolved(sock, address);
         SockAttempt<int> attempt = (out int n) => TrySendTo(sock, data.Span, address, out n);
         if (attempt(out var result))
         {
@@ -135,12 +136,21 @@ public partial class SelectorEventLoop
     public override async Coroutine SockConnect(Socket sock, EndPoint address)
     {
         CheckNonBlocking(sock);
+        await SockConnectCore(sock, await Resolved(sock, address));
+    }
+
+    /// <summary>
+    /// Python's <c>_ensure_resolved</c> for sock_connect: a host name (a <see cref="DnsEndPoint"/>) is resolved for the
+    /// socket's family, type and protocol, without blocking the loop; other addresses are used as they are.
+    /// </summary>
+    private async Coroutine<EndPoint> Resolved(Socket sock, EndPoint address)
+    {
         if (address is DnsEndPoint dns && sock.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
         {
             var resolved = await EnsureResolved(dns.Host, dns.Port, sock.AddressFamily, sock.SocketType, sock.ProtocolType);
-            address = resolved[0].Sockaddr;
+            return resolved[0].Sockaddr;
         }
-        await SockConnectCore(sock, address);
+        return address;
     }
 
     /// <summary>

@@ -176,3 +176,29 @@ public class LowLevelBehaviourTests
         }
     }
 }
+
+/// <summary>Host names in sock_connect/sock_sendto addresses.</summary>
+public class SockHostNameTests
+{
+    [Fact]
+    public void sock_connect_and_sock_sendto_resolve_a_host_name()
+    {
+        using var scope = new LoopScope();
+        var loop = scope.Loop;
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        using var sock = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+        loop.RunUntilComplete(loop.SockConnect(sock, new DnsEndPoint("localhost", ((IPEndPoint)listener.LocalEndPoint!).Port)));
+        Assert.True(sock.Connected);
+
+        using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        receiver.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
+        var sent = loop.RunUntilComplete(loop.SockSendto(sender, "hi"u8.ToArray(),
+            new DnsEndPoint("localhost", ((IPEndPoint)receiver.LocalEndPoint!).Port)));
+        Assert.Equal(2, sent);
+        var buf = new byte[10];
+        Assert.Equal(2, receiver.Receive(buf));
+    }
+}
