@@ -16,7 +16,6 @@ public class Handle
     private readonly ExecutionContext? _context;
     private protected readonly BaseEventLoop _loop;
     private bool _cancelled;
-    private string? _repr;
 
     internal Handle(Action callback, BaseEventLoop loop, ExecutionContext? context)
         : this(InvokeAction, callback, loop, context)
@@ -55,12 +54,10 @@ public class Handle
             return;
         }
         _cancelled = true;
-        if (_loop.GetDebug())
-        {
-            _repr = ToString();
-        }
+        // A cancelled handle keeps only its repr (debug mode), in the state field it no longer needs.
+        var repr = _loop.GetDebug() ? new CancelledRepr(ToString()) : null;
         _callback = null;
-        _state = null;
+        _state = repr;
     }
 
     /// <summary>Python's <c>Handle.cancelled()</c>.</summary>
@@ -131,5 +128,7 @@ public class Handle
     }
 
     /// <summary>Python's <c>repr(handle)</c>: <c>&lt;Handle Class.method()&gt;</c>, <c>&lt;Handle cancelled&gt;</c>.</summary>
-    public override string ToString() => _repr ?? $"<{string.Join(" ", ReprInfo())}>";
+    public override string ToString() => _state is CancelledRepr repr ? repr.Text : $"<{string.Join(" ", ReprInfo())}>";
+
+    private sealed record CancelledRepr(string Text);
 }

@@ -89,6 +89,11 @@ public partial class SelectorEventLoop
             Socket conn;
             try
             {
+                // .NET reports an empty accept queue by throwing; asking first is far cheaper than the exception.
+                if (!sock.Poll(0, SelectMode.SelectRead))
+                {
+                    return;
+                }
                 conn = sock.Accept();
                 conn.Blocking = false;
             }
