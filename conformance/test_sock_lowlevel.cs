@@ -71,7 +71,7 @@ public class BaseSockTestsMixin : LoopTestCase
         await Asyncio.Sleep(0);
         task.Cancel();
 
-        Asyncio.CreateTask(Loop.SockSendall(sock, Ascii("GET / HTTP/1.0\r\n\r\n")));
+        _ = Asyncio.CreateTask(Loop.SockSendall(sock, Ascii("GET / HTTP/1.0\r\n\r\n")));
         var data = await Loop.SockRecv(sock, 1024);
         // Consume data.
         await Loop.SockRecv(sock, 1024);

@@ -40,10 +40,11 @@ public class LowLevelBehaviourTests
         Assert.True(wt.GetWriteBufferSize() > 1024);
 
         var received = new MemoryStream();
-        var reader = Task.Run(() => server.CopyTo(received));
+        var reader = new Thread(() => server.CopyTo(received));
+        reader.Start();
         wt.Close();
         loop.RunUntilComplete(proto.Lost);
-        reader.Wait();
+        reader.Join();
 
         Assert.Equal(1, proto.Resumes);
         Assert.Equal(payload, received.ToArray());
@@ -90,7 +91,7 @@ public class LowLevelBehaviourTests
             sock.Blocking = false;
             using var peer = listener.Accept();
             var received = new MemoryStream();
-            var reader = Task.Run(() =>
+            var reader = new Thread(() =>
             {
                 var buf = new byte[65536];
                 int n;
@@ -99,10 +100,11 @@ public class LowLevelBehaviourTests
                     received.Write(buf, 0, n);
                 }
             });
+            reader.Start();
 
             var sent = loop.RunUntilComplete(loop.SockSendfile(sock, file, 100));
             sock.Shutdown(SocketShutdown.Send);
-            reader.Wait();
+            reader.Join();
 
             Assert.Equal(data.Length - 100, sent);
             Assert.Equal(data.Length, file.Position);
