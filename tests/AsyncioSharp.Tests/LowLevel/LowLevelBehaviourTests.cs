@@ -126,24 +126,13 @@ public class LowLevelBehaviourTests
         loop.AddSignalHandler(SIGUSR1, () => calls.Add("first"));
         loop.AddSignalHandler(SIGUSR1, () => calls.Add("second"));
         Kill(Environment.ProcessId, SIGUSR1);
-        var deadline = loop.Time() + 10;
-        while (calls.Count == 0 && loop.Time() < deadline)
-        {
-            loop.RunUntilComplete(Asyncio.Sleep(0.01));
-        }
+        scope.RunUntil(() => calls.Count > 0);
         Assert.Equal(["second"], calls);
         Assert.True(loop.RemoveSignalHandler(SIGUSR1));
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
     private static extern int Kill(int pid, int sig);
-
-    private sealed class Collector : DatagramProtocol
-    {
-        public readonly List<(byte[] Data, EndPoint Addr)> Received = new();
-
-        public override void DatagramReceived(ReadOnlySpan<byte> data, EndPoint addr) => Received.Add((data.ToArray(), addr));
-    }
 
     [Fact]
     public void unix_datagram_endpoints_exchange_by_path()
@@ -154,16 +143,12 @@ public class LowLevelBehaviourTests
         var clientPath = serverPath + "c";
         try
         {
-            var server = new Collector();
+            var server = new DatagramCollector();
             var (str, _) = loop.RunUntilComplete(loop.CreateDatagramEndpoint(() => server, serverPath, family: AddressFamily.Unix));
-            var (ctr, _) = loop.RunUntilComplete(loop.CreateDatagramEndpoint(() => new Collector(), clientPath, serverPath,
+            var (ctr, _) = loop.RunUntilComplete(loop.CreateDatagramEndpoint(() => new DatagramCollector(), clientPath, serverPath,
                 family: AddressFamily.Unix));
             ctr.Sendto("hello"u8);
-            var deadline = loop.Time() + 10;
-            while (server.Received.Count == 0 && loop.Time() < deadline)
-            {
-                loop.RunUntilComplete(Asyncio.Sleep(0.01));
-            }
+            scope.RunUntil(() => server.Received.Count > 0);
             var (data, addr) = Assert.Single(server.Received);
             Assert.Equal("hello"u8.ToArray(), data);
             Assert.Equal(clientPath, addr.ToString());

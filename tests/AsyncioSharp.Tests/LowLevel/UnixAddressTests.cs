@@ -11,13 +11,6 @@ namespace AsyncioSharp.Tests.LowLevel;
 /// </summary>
 public class UnixAddressTests
 {
-    private sealed class Collector : DatagramProtocol
-    {
-        public readonly List<(byte[] Data, EndPoint Addr)> Received = new();
-
-        public override void DatagramReceived(ReadOnlySpan<byte> data, EndPoint addr) => Received.Add((data.ToArray(), addr));
-    }
-
     [Fact]
     public void datagram_from_an_unbound_unix_socket_has_an_empty_address()
     {
@@ -26,16 +19,12 @@ public class UnixAddressTests
         var serverPath = Path.Combine(Path.GetTempPath(), "asx-dg-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var server = new Collector();
+            var server = new DatagramCollector();
             var (str, _) = loop.RunUntilComplete(loop.CreateDatagramEndpoint(() => server, serverPath, family: AddressFamily.Unix));
-            var (ctr, _) = loop.RunUntilComplete(loop.CreateDatagramEndpoint(() => new Collector(), remoteAddr: serverPath,
+            var (ctr, _) = loop.RunUntilComplete(loop.CreateDatagramEndpoint(() => new DatagramCollector(), remoteAddr: serverPath,
                 family: AddressFamily.Unix));
             ctr.Sendto("x"u8);
-            var deadline = loop.Time() + 10;
-            while (server.Received.Count == 0 && loop.Time() < deadline)
-            {
-                loop.RunUntilComplete(Asyncio.Sleep(0.01));
-            }
+            scope.RunUntil(() => server.Received.Count > 0);
             var (_, addr) = Assert.Single(server.Received);
             Assert.Equal("", addr.ToString());
             ctr.Close();
