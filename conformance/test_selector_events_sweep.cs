@@ -314,7 +314,7 @@ public class SelectorDatagramTransportTests : LoopTestCase
 
     private Socket UnixDgram()
     {
-        var path = HttpTestServer.UnixSocketPath();
+        var path = TestHttpServer.UnixSocketPath();
         _paths.Add(path);
         var s = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         s.Bind(new UnixDomainSocketEndPoint(path));
@@ -328,7 +328,7 @@ public class SelectorDatagramTransportTests : LoopTestCase
     /// </summary>
     private EndPoint LinkedAddress(Socket peer)
     {
-        var link = HttpTestServer.UnixSocketPath();
+        var link = TestHttpServer.UnixSocketPath();
         Os.Link(((UnixDomainSocketEndPoint)peer.LocalEndPoint!).ToString(), link);
         _paths.Add(link);
         return new UnixDomainSocketEndPoint(link);
