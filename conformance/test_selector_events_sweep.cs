@@ -89,38 +89,119 @@ public partial class BaseSelectorEventLoopTests
         }
     }
 
-    [Fact]
-    public void test_add_reader()
+    // CPython's reader and writer tests mirror each other; each pair runs one body with the side to test.
+
+    private void Add(bool write, Action cb)
+    {
+        if (write)
+        {
+            Loop.AddWriter(SockFd, cb);
+        }
+        else
+        {
+            Loop.AddReader(SockFd, cb);
+        }
+    }
+
+    private bool Remove(bool write) => write ? Loop.RemoveWriter(SockFd) : Loop.RemoveReader(SockFd);
+
+    private static Handle? Side((Handle? Reader, Handle? Writer) key, bool write) => write ? key.Writer : key.Reader;
+
+    /// <summary>Runs until the callbacks ran: the socket is writable at once; readable once the peer sends.</summary>
+    private void RunUntilReady(bool needsRead, Func<bool> until)
+    {
+        if (needsRead)
+        {
+            MakeReadableAndRun(until);
+        }
+        else
+        {
+            RunUntil(until);
+        }
+    }
+
+    private void CheckAdd(bool write)
     {
         var called = 0;
         Action cb = () => called++;
-        Loop.AddReader(SockFd, cb);
+        Add(write, cb);
 
-        var (r, w) = Key(SockFd);
-        Assert.Equal(cb, r!.Callback);
-        Assert.Null(w);
-        MakeReadableAndRun(() => called > 0);
+        var key = Key(SockFd);
+        Assert.Equal(cb, Side(key, write)!.Callback);
+        Assert.Null(Side(key, !write));
+        RunUntilReady(!write, () => called > 0);
         Unregister();
     }
 
-    [Fact]
-    public void test_add_reader_existing()
+    private void CheckAddExisting(bool write)
     {
-        var (calledOld, calledNew, writes) = (0, 0, 0);
-        Loop.AddReader(SockFd, () => calledOld++);
-        Loop.AddWriter(SockFd, () => writes++);
-        var (reader, writer) = Key(SockFd);
+        var (other, calledOld, calledNew) = (0, 0, 0);
+        Add(!write, () => other++);
+        Add(write, () => calledOld++);
+        var key = Key(SockFd);
         Action cb = () => calledNew++;
-        Loop.AddReader(SockFd, cb);
+        Add(write, cb);
 
-        Assert.True(reader!.Cancelled());
-        var (r, w) = Key(SockFd);
-        Assert.Equal(cb, r!.Callback);
-        Assert.Same(writer, w);
-        MakeReadableAndRun(() => calledNew > 0 && writes > 0);
+        Assert.True(Side(key, write)!.Cancelled());
+        var now = Key(SockFd);
+        Assert.Equal(cb, Side(now, write)!.Callback);
+        Assert.Same(Side(key, !write), Side(now, !write));
+        MakeReadableAndRun(() => other > 0 && calledNew > 0);
         Assert.Equal(0, calledOld);
         Unregister();
     }
+
+    private void CheckRemove(bool write)
+    {
+        // A registered fd without this side: nothing to remove, and the fd leaves the selector.
+        Add(!write, Noop);
+        Remove(!write);
+        Assert.False(Remove(write));
+        Assert.Null(Loop.GetKey(SockFd));
+    }
+
+    private void CheckRemoveReadWrite(bool write)
+    {
+        var (removed, kept) = (0, 0);
+        Add(write, () => removed++);
+        Add(!write, () => kept++);
+        var key = Key(SockFd);
+        Assert.True(Remove(write));
+
+        Assert.True(Side(key, write)!.Cancelled());
+        var now = Key(SockFd);
+        Assert.Null(Side(now, write));
+        Assert.Same(Side(key, !write), Side(now, !write));
+        MakeReadableAndRun(() => kept > 0);
+        RunBriefly();
+        Assert.Equal(0, removed);
+        Unregister();
+    }
+
+    private void CheckRemoveUnknown(bool write)
+    {
+        Assert.Null(Loop.GetKey(SockFd));
+        Assert.False(Remove(write));
+    }
+
+    private void CheckProcessEventsCancelled(bool write)
+    {
+        var called = 0;
+        Add(write, () => called++);
+        Side(Key(SockFd), write)!.Cancel();
+        if (!write)
+        {
+            Peer.Send(new byte[] { 1 });
+        }
+        RunUntil(() => Loop.GetKey(SockFd) is null);
+        Assert.Equal(0, called);
+    }
+
+    [Fact]
+    public void test_add_reader() => CheckAdd(write: false);
+
+    [Fact]
+    public void test_add_reader_existing() => CheckAddExisting(write: false);
 
     [Fact]
     public void test_add_reader_existing_writer()
@@ -139,143 +220,40 @@ public partial class BaseSelectorEventLoopTests
     }
 
     [Fact]
-    public void test_remove_reader()
-    {
-        // A registered fd with no reader: nothing to remove, and the fd leaves the selector.
-        Loop.AddWriter(SockFd, Noop);
-        Loop.RemoveWriter(SockFd);
-        Assert.False(Loop.RemoveReader(SockFd));
-        Assert.Null(Loop.GetKey(SockFd));
-    }
+    public void test_remove_reader() => CheckRemove(write: false);
 
     [Fact]
-    public void test_remove_reader_read_write()
-    {
-        var (reads, writes) = (0, 0);
-        Loop.AddReader(SockFd, () => reads++);
-        Loop.AddWriter(SockFd, () => writes++);
-        var (reader, writer) = Key(SockFd);
-        Assert.True(Loop.RemoveReader(SockFd));
-
-        Assert.True(reader!.Cancelled());
-        Assert.Equal((null, writer), Key(SockFd));
-        MakeReadableAndRun(() => writes > 0);
-        RunBriefly();
-        Assert.Equal(0, reads);
-        Unregister();
-    }
+    public void test_remove_reader_read_write() => CheckRemoveReadWrite(write: false);
 
     [Fact]
-    public void test_remove_reader_unknown()
-    {
-        Assert.Null(Loop.GetKey(SockFd));
-        Assert.False(Loop.RemoveReader(SockFd));
-    }
+    public void test_remove_reader_unknown() => CheckRemoveUnknown(write: false);
 
     [Fact]
-    public void test_add_writer()
-    {
-        var called = 0;
-        Action cb = () => called++;
-        Loop.AddWriter(SockFd, cb);
-
-        var (r, w) = Key(SockFd);
-        Assert.Null(r);
-        Assert.Equal(cb, w!.Callback);
-        RunUntil(() => called > 0);
-        Unregister();
-    }
+    public void test_add_writer() => CheckAdd(write: true);
 
     [Fact]
-    public void test_add_writer_existing()
-    {
-        var (reads, writesOld, writesNew) = (0, 0, 0);
-        Loop.AddReader(SockFd, () => reads++);
-        Loop.AddWriter(SockFd, () => writesOld++);
-        var (reader, writer) = Key(SockFd);
-        Action cb = () => writesNew++;
-        Loop.AddWriter(SockFd, cb);
-
-        Assert.True(writer!.Cancelled());
-        var (r, w) = Key(SockFd);
-        Assert.Same(reader, r);
-        Assert.Equal(cb, w!.Callback);
-        MakeReadableAndRun(() => reads > 0 && writesNew > 0);
-        Assert.Equal(0, writesOld);
-        Unregister();
-    }
+    public void test_add_writer_existing() => CheckAddExisting(write: true);
 
     [Fact]
-    public void test_remove_writer()
-    {
-        Loop.AddReader(SockFd, Noop);
-        Loop.RemoveReader(SockFd);
-        Assert.False(Loop.RemoveWriter(SockFd));
-        Assert.Null(Loop.GetKey(SockFd));
-    }
+    public void test_remove_writer() => CheckRemove(write: true);
 
     [Fact]
-    public void test_remove_writer_read_write()
-    {
-        var (reads, writes) = (0, 0);
-        Loop.AddReader(SockFd, () => reads++);
-        Loop.AddWriter(SockFd, () => writes++);
-        var (reader, writer) = Key(SockFd);
-        Assert.True(Loop.RemoveWriter(SockFd));
-
-        Assert.True(writer!.Cancelled());
-        Assert.Equal((reader, null), Key(SockFd));
-        MakeReadableAndRun(() => reads > 0);
-        Assert.Equal(0, writes);
-        Unregister();
-    }
+    public void test_remove_writer_read_write() => CheckRemoveReadWrite(write: true);
 
     [Fact]
-    public void test_remove_writer_unknown()
-    {
-        Assert.Null(Loop.GetKey(SockFd));
-        Assert.False(Loop.RemoveWriter(SockFd));
-    }
+    public void test_remove_writer_unknown() => CheckRemoveUnknown(write: true);
 
     [Fact]
-    public void test_process_events_read()
-    {
-        var called = 0;
-        Loop.AddReader(SockFd, () => called++);
-        Peer.Send(new byte[] { 1 });
-        RunUntil(() => called > 0);
-        Unregister();
-    }
+    public void test_process_events_read() => CheckAdd(write: false);
 
     [Fact]
-    public void test_process_events_read_cancelled()
-    {
-        var called = 0;
-        Loop.AddReader(SockFd, () => called++);
-        Key(SockFd).Reader!.Cancel();
-        Peer.Send(new byte[] { 1 });
-        RunUntil(() => Loop.GetKey(SockFd) is null);
-        Assert.Equal(0, called);
-    }
+    public void test_process_events_read_cancelled() => CheckProcessEventsCancelled(write: false);
 
     [Fact]
-    public void test_process_events_write()
-    {
-        var called = 0;
-        Loop.AddWriter(SockFd, () => called++);
-        RunUntil(() => called > 0);
-        Unregister();
-    }
+    public void test_process_events_write() => CheckAdd(write: true);
 
     [Fact]
-    public void test_process_events_write_cancelled()
-    {
-        var called = 0;
-        Loop.AddWriter(SockFd, () => called++);
-        Key(SockFd).Writer!.Cancel();
-        RunUntil(() => Loop.GetKey(SockFd) is null);
-        Assert.Equal(0, called);
-    }
+    public void test_process_events_write_cancelled() => CheckProcessEventsCancelled(write: true);
 }
 
 /// <summary>A datagram protocol recording its callbacks.</summary>
@@ -341,6 +319,36 @@ public class SelectorDatagramTransportTests : LoopTestCase
         return _transport;
     }
 
+    /// <summary>A transport on a UDP socket connected to a UDP peer (CPython's <c>address=(...)</c> case).</summary>
+    private (Socket Sock, Socket Peer, SelectorDatagramTransport Tr) ConnectedUdp()
+    {
+        var sock = Udp();
+        var peer = Udp();
+        sock.Connect(peer.LocalEndPoint!);
+        return (sock, peer, DatagramTransport(sock, peer.LocalEndPoint));
+    }
+
+    /// <summary>A transport on a unix datagram socket connected to a peer that does not read yet, its queue full.</summary>
+    private (Socket Sock, Socket Peer, SelectorDatagramTransport Tr) ConnectedUnixBuffered(byte[] data)
+    {
+        var sock = UnixDgram();
+        var peer = UnixDgram();
+        sock.Connect(peer.LocalEndPoint!);
+        var tr = DatagramTransport(sock, peer.LocalEndPoint);
+        FillUntilBuffered(tr, data);
+        return (sock, peer, tr);
+    }
+
+    /// <summary>A connection refused went to error_received only: the transport is still open.</summary>
+    private void AssertErrorReceivedOnly(SelectorDatagramTransport tr)
+    {
+        RunUntil(() => _protocol.Errors.Count > 0);
+        Assert.IsType<ConnectionRefusedError>(_protocol.Errors[0]);
+        Assert.False(tr.IsClosing());
+        RunBriefly();
+        Assert.Empty(_protocol.Lost);
+    }
+
     /// <summary>Sends until the peer's queue is full, so the transport buffers the last datagram.</summary>
     private static void FillUntilBuffered(SelectorDatagramTransport tr, byte[] data, EndPoint? addr = null)
     {
@@ -398,19 +406,11 @@ public class SelectorDatagramTransportTests : LoopTestCase
     public void test_read_ready_oserr()
     {
         // A connected UDP socket whose peer port is closed: the ICMP error makes recvfrom raise ConnectionRefusedError.
-        var sock = Udp();
-        var gone = Udp();
-        var goneAddr = gone.LocalEndPoint!;
+        var (_, gone, tr) = ConnectedUdp();
         gone.Close();
-        sock.Connect(goneAddr);
-        var tr = DatagramTransport(sock, goneAddr);
         RunBriefly();
         tr.Sendto("data"u8);
-
-        RunUntil(() => _protocol.Errors.Count > 0);
-        Assert.IsType<ConnectionRefusedError>(_protocol.Errors[0]);
-        Assert.False(tr.IsClosing());
-        Assert.Empty(_protocol.Lost);
+        AssertErrorReceivedOnly(tr);
     }
 
     [Fact]
@@ -476,17 +476,13 @@ public class SelectorDatagramTransportTests : LoopTestCase
     public void test_sendto_error_received()
     {
         // A unix datagram sendto to a bound path whose socket is closed fails with ECONNREFUSED.
-        var sock = UnixDgram();
         var gone = UnixDgram();
         var goneAddr = LinkedAddress(gone);
         gone.Close();
-        var tr = DatagramTransport(sock);
+        var tr = DatagramTransport(UnixDgram());
         tr.Sendto("data"u8, goneAddr);
-
-        Assert.IsType<ConnectionRefusedError>(Assert.Single(_protocol.Errors));
-        Assert.False(tr.IsClosing());
-        RunBriefly();
-        Assert.Empty(_protocol.Lost);
+        Assert.Single(_protocol.Errors);
+        AssertErrorReceivedOnly(tr);
     }
 
     [Fact]
@@ -495,25 +491,20 @@ public class SelectorDatagramTransportTests : LoopTestCase
         // The ICMP error of a first send is pending on the socket: the transport's send raises it.
         var sock = Udp();
         var gone = Udp();
-        var goneAddr = gone.LocalEndPoint!;
+        sock.Connect(gone.LocalEndPoint!);
         gone.Close();
-        sock.Connect(goneAddr);
         sock.Send("x"u8);
         Assert.True(sock.Poll(10_000_000, SelectMode.SelectError) || sock.Poll(0, SelectMode.SelectRead));
-        var tr = DatagramTransport(sock, goneAddr);
+        var tr = DatagramTransport(sock, sock.RemoteEndPoint);
         tr.Sendto("data"u8);
-
-        Assert.IsType<ConnectionRefusedError>(Assert.Single(_protocol.Errors));
-        Assert.False(tr.IsClosing());
+        Assert.Single(_protocol.Errors);
+        AssertErrorReceivedOnly(tr);
     }
 
     [Fact]
     public void test_sendto_connected_addr()
     {
-        var sock = Udp();
-        var peer = Udp();
-        sock.Connect(peer.LocalEndPoint!);
-        var tr = DatagramTransport(sock, peer.LocalEndPoint);
+        var (_, peer, tr) = ConnectedUdp();
         var other = new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)peer.LocalEndPoint!).Port + 1);
         var exc = Assert.Throws<ValueError>(() => tr.Sendto("str"u8, other));
         Assert.StartsWith("Invalid address: must be None or ", exc.Message);
@@ -522,10 +513,7 @@ public class SelectorDatagramTransportTests : LoopTestCase
     [Fact]
     public void test_sendto_closing()
     {
-        var sock = Udp();
-        var peer = Udp();
-        sock.Connect(peer.LocalEndPoint!);
-        var tr = DatagramTransport(sock, peer.LocalEndPoint);
+        var (_, peer, tr) = ConnectedUdp();
         tr.Close();
         // After close a send is dropped silently (counted as a write after connection loss).
         tr.Sendto("data"u8, peer.LocalEndPoint);
@@ -556,11 +544,7 @@ public class SelectorDatagramTransportTests : LoopTestCase
     [Fact]
     public void test_sendto_ready_closing()
     {
-        var sock = UnixDgram();
-        var peer = UnixDgram();
-        sock.Connect(peer.LocalEndPoint!);
-        var tr = DatagramTransport(sock, peer.LocalEndPoint);
-        FillUntilBuffered(tr, "data"u8.ToArray());
+        var (sock, peer, tr) = ConnectedUnixBuffered("data"u8.ToArray());
         tr.Close();
         RunBriefly();
         // connection_lost waits for the buffer to be sent.
@@ -578,11 +562,7 @@ public class SelectorDatagramTransportTests : LoopTestCase
     [Fact]
     public void test_sendto_ready_tryagain()
     {
-        var sock = UnixDgram();
-        var peer = UnixDgram();
-        sock.Connect(peer.LocalEndPoint!);
-        var tr = DatagramTransport(sock, peer.LocalEndPoint);
-        FillUntilBuffered(tr, "data1"u8.ToArray());
+        var (sock, _, tr) = ConnectedUnixBuffered("data1"u8.ToArray());
         tr.Sendto("data2"u8);
         for (var i = 0; i < 3; i++)
         {
@@ -596,43 +576,27 @@ public class SelectorDatagramTransportTests : LoopTestCase
     [Fact]
     public void test_sendto_ready_error_received()
     {
-        var sock = UnixDgram();
         var peer = UnixDgram();
         var peerAddr = LinkedAddress(peer);
-        var tr = DatagramTransport(sock);
+        var tr = DatagramTransport(UnixDgram());
         FillUntilBuffered(tr, "data"u8.ToArray(), peerAddr);
         // The receiver goes away: the buffered datagram's send fails with ECONNREFUSED.
         peer.Close();
-
-        RunUntil(() => _protocol.Errors.Count > 0);
-        Assert.IsType<ConnectionRefusedError>(_protocol.Errors[0]);
-        Assert.False(tr.IsClosing());
-        Assert.Empty(_protocol.Lost);
+        AssertErrorReceivedOnly(tr);
     }
 
     [Fact]
     public void test_sendto_ready_error_received_connection()
     {
-        var sock = UnixDgram();
-        var peer = UnixDgram();
-        sock.Connect(peer.LocalEndPoint!);
-        var tr = DatagramTransport(sock, peer.LocalEndPoint);
-        FillUntilBuffered(tr, "data"u8.ToArray());
+        var (_, peer, tr) = ConnectedUnixBuffered("data"u8.ToArray());
         peer.Close();
-
-        RunUntil(() => _protocol.Errors.Count > 0);
-        Assert.IsType<ConnectionRefusedError>(_protocol.Errors[0]);
-        Assert.False(tr.IsClosing());
-        Assert.Empty(_protocol.Lost);
+        AssertErrorReceivedOnly(tr);
     }
 
     [Fact]
     public void test_fatal_error_connected()
     {
-        var sock = Udp();
-        var peer = Udp();
-        sock.Connect(peer.LocalEndPoint!);
-        var tr = DatagramTransport(sock, peer.LocalEndPoint);
+        var (_, _, tr) = ConnectedUdp();
         RunBriefly();
         var err = new ConnectionRefusedError("");
         tr.FatalError(err);
@@ -649,10 +613,7 @@ public class SelectorDatagramTransportTests : LoopTestCase
     [Fact]
     public void test_fatal_error_connected_custom_error()
     {
-        var sock = Udp();
-        var peer = Udp();
-        sock.Connect(peer.LocalEndPoint!);
-        var tr = DatagramTransport(sock, peer.LocalEndPoint);
+        var (_, _, tr) = ConnectedUdp();
         RunBriefly();
         var err = new MyException();
         tr.FatalError(err);
