@@ -19,6 +19,7 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
     private State _state;
     private object? _result;
     private Exception? _exception;
+    private ExceptionDispatchInfo? _exceptionInfo;
     private string? _cancelMessage;
     private CancelledError? _cancelledExc;
     private UnretrievedExceptionGuard? _guard;
@@ -95,10 +96,9 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
             throw new InvalidStateError("Result is not ready.");
         }
         SuppressGuard();
-        if (_exception is not null)
-        {
-            ExceptionDispatchInfo.Throw(_exception);
-        }
+        // Python raises exception.with_traceback(saved_tb): every raise starts from the trace saved at set time,
+        // so awaiting a failed future repeatedly does not grow its trace.
+        _exceptionInfo?.Throw();
         return _result;
     }
 
@@ -205,6 +205,7 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
             throw new InvalidStateError($"{StateName}: {this}");
         }
         _exception = exception ?? throw new TypeError("exception must be an Exception, got None");
+        _exceptionInfo = ExceptionDispatchInfo.Capture(exception);
         _state = State.Finished;
         _guard = new UnretrievedExceptionGuard(this);
         ScheduleCallbacks();
