@@ -23,19 +23,23 @@ public class Handle
     {
     }
 
-    internal Handle(Action<object?> callback, object? state, BaseEventLoop loop, ExecutionContext? context)
+    /// <summary>Creates a handle that runs in <paramref name="context"/>, or in whatever context is current if null.</summary>
+    internal Handle(Action<object?>? callback, object? state, BaseEventLoop loop, ExecutionContext? context)
     {
         _callback = callback;
         _state = state;
         _loop = loop;
-        _context = context ?? ExecutionContext.Capture();
+        _context = context;
     }
 
     /// <summary>The callback the user gave (the wrapped Action), or the internal one; null once cancelled.</summary>
-    internal Delegate? Callback => _callback is null ? null : _state is Delegate inner && _callback == InvokeAction ? inner : _callback;
+    internal virtual Delegate? Callback => _callback is null ? null : _state is Delegate inner && _callback == InvokeAction ? inner : _callback;
 
     /// <summary>The task whose step this handle runs, if it is one (Python's <c>_format_handle</c> prints the task).</summary>
-    internal AsyncioTask? StepOf => _state as AsyncioTask;
+    internal virtual AsyncioTask? StepOf => null;
+
+    /// <summary>Calls the callback; internal handles (a task's step, a future's done callback) override it.</summary>
+    private protected virtual void Invoke() => _callback?.Invoke(_state);
 
     /// <summary>Python's <c>Handle.get_context()</c>: the context the callback runs in.</summary>
     public ExecutionContext? GetContext() => _context;
@@ -68,32 +72,43 @@ public class Handle
     /// </summary>
     internal void Run()
     {
-        var callback = _callback;
-        if (callback is null)
+        if (_cancelled)
         {
             return;
         }
         try
         {
             var context = _context;
-            if (context is null || ReferenceEquals(context, ExecutionContext.Capture()))
+            if (context is null)
             {
-                callback(_state);
+                Invoke();
+            }
+            else if (ReferenceEquals(context, ExecutionContext.Capture()))
+            {
+                try
+                {
+                    Invoke();
+                }
+                finally
+                {
+                    // What the callback set stays in its context (Python's context.run), not in the loop's.
+                    if (!ReferenceEquals(ExecutionContext.Capture(), context))
+                    {
+                        ExecutionContext.Restore(context);
+                    }
+                }
             }
             else
             {
-                ExecutionContext.Run(context, static s =>
-                {
-                    var h = (Handle)s!;
-                    h._callback?.Invoke(h._state);
-                }, this);
+                ExecutionContext.Run(context, static s => ((Handle)s!).Invoke(), this);
             }
         }
         catch (Exception exc) when (exc is not (KeyboardInterrupt or SystemExit))
         {
+            var callback = Callback;
             _loop.CallExceptionHandler(new Dictionary<string, object?>
             {
-                ["message"] = $"Exception in callback {FormatHelpers.FormatCallback(Callback ?? callback)}",
+                ["message"] = $"Exception in callback {(callback is null ? "None" : FormatHelpers.FormatCallback(callback))}",
                 ["exception"] = exc,
                 ["handle"] = this,
             });
