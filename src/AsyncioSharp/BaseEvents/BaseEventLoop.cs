@@ -324,6 +324,12 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     internal void CallSoonHandle(Handle handle)
     {
         CheckClosed();
+        if (_debug)
+        {
+            // Python schedules these through call_soon, which checks the thread in debug mode.
+            CheckThread();
+        }
+        DrainInboxBeforeEnqueue();
         _ready.Enqueue(handle);
     }
 

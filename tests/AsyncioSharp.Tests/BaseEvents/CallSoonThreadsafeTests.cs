@@ -5,6 +5,7 @@ using Xunit;
 namespace AsyncioSharp.Tests.BaseEvents;
 
 /// <summary>call_soon_threadsafe from another thread wakes a loop blocked waiting for I/O at once.</summary>
+[Collection(nameof(AloneCollection))]
 public class CallSoonThreadsafeTests
 {
     [Fact]
