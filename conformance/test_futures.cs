@@ -373,6 +373,26 @@ public class BaseFutureTests : LoopTestCase
     }
 
     [Fact]
+    public void test_wrap_future_cancel()
+    {
+        // Python cancels a bare concurrent Future; the C# counterpart is a call queued behind a busy worker.
+        var ex = new ThreadPoolExecutor(1);
+        var release = new ManualResetEventSlim();
+        var busy = ex.Submit(() => release.Wait(TimeSpan.FromSeconds(30)));
+        var ran = false;
+        var f1 = ex.Submit(() => ran = true);
+        var f2 = Asyncio.WrapFuture(f1, Loop);
+        f2.Cancel();
+        RunBriefly();
+        release.Set();
+        ex.Shutdown(wait: true);
+        Assert.True(busy.Result);
+        Assert.True(f1.IsCanceled);
+        Assert.False(ran);
+        Assert.True(f2.Cancelled());
+    }
+
+    [Fact]
     public void test_wrap_future_cancel2()
     {
         var f1 = new TaskCompletionSource<object?>();
