@@ -38,6 +38,7 @@ public abstract class LoopTestCase : IDisposable
         Assert.NotEmpty(failed.ToString());
         // Console output and signal handlers (Runner's SIGINT) share the runtime's signal pipe, opened on first use.
         Console.Error.Flush();
+        Console.Out.Write("");
         using (System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGCONT, _ => { }))
         {
         }
