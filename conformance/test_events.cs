@@ -212,22 +212,12 @@ public partial class EventLoopTestsMixin : LoopTestCase
     }
 }
 
-/// <summary>The add_reader/add_writer tests of CPython's test_events.EventLoopTestsMixin, on real sockets.</summary>
+/// <summary>
+/// The add_reader/add_writer tests of CPython's test_events.EventLoopTestsMixin, on real sockets (SocketPair is in
+/// test_events_lowlevel.cs).
+/// </summary>
 public partial class EventLoopTestsMixin
 {
-    /// <summary>Python's <c>socket.socketpair()</c>: two connected loopback TCP sockets.</summary>
-    private static (System.Net.Sockets.Socket R, System.Net.Sockets.Socket W) SocketPair()
-    {
-        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
-            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var w = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
-            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        w.Connect(listener.LocalEndPoint!);
-        return (listener.Accept(), w);
-    }
-
     [Fact]
     public void test_reader_callback()
     {
