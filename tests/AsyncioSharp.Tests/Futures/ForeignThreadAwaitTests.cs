@@ -6,7 +6,27 @@ namespace AsyncioSharp.Tests.Futures;
 /// <summary>Awaiting an asyncio Future from a thread that is not the loop's (a plain .NET async method) is safe.</summary>
 public class ForeignThreadAwaitTests
 {
-    private static async Task<(object? Result, int Thread)> AwaitFromPool(Future future)
+    /// <summary>Starts <paramref name="awaiter"/> on the thread pool, completes the future from a loop callback, and runs the loop until the awaiter is done.</summary>
+    private static T AwaitFromPool<T>(Func<Future, Task<T>> awaiter, Action<Future> complete)
+    {
+        var loop = new SelectorEventLoop();
+        try
+        {
+            var future = loop.CreateFuture();
+            var waiter = Task.Run(() => awaiter(future));
+            var done = loop.CreateFuture();
+            loop.CallLater(0.05, () => complete(future));
+            waiter.ContinueWith(_ => loop.CallSoonThreadsafe(() => done.SetResult(null)));
+            loop.RunUntilComplete(done);
+            return waiter.Result;
+        }
+        finally
+        {
+            loop.Close();
+        }
+    }
+
+    private static async Task<(object? Result, int Thread)> AwaitResult(Future future)
     {
         await Task.Yield();
         var result = await future;
@@ -16,24 +36,9 @@ public class ForeignThreadAwaitTests
     [Fact]
     public void a_future_awaited_from_another_thread_resumes_off_the_loop_with_its_result()
     {
-        var loop = new SelectorEventLoop();
-        try
-        {
-            var future = loop.CreateFuture();
-            var waiter = Task.Run(() => AwaitFromPool(future));
-            var done = loop.CreateFuture();
-            loop.CallLater(0.05, () => future.SetResult(42));
-            var watcher = waiter.ContinueWith(_ => loop.CallSoonThreadsafe(() => done.SetResult(null)));
-            loop.RunUntilComplete(done);
-            var (result, thread) = waiter.Result;
-            Assert.Equal(42, result);
-            Assert.NotEqual(Environment.CurrentManagedThreadId, thread);
-            watcher.Wait();
-        }
-        finally
-        {
-            loop.Close();
-        }
+        var (result, thread) = AwaitFromPool(AwaitResult, f => f.SetResult(42));
+        Assert.Equal(42, result);
+        Assert.NotEqual(Environment.CurrentManagedThreadId, thread);
     }
 
     private static async Task<Exception?> AwaitFailure(Future future)
@@ -53,21 +58,7 @@ public class ForeignThreadAwaitTests
     [Fact]
     public void a_failed_future_raises_in_the_foreign_awaiter()
     {
-        var loop = new SelectorEventLoop();
-        try
-        {
-            var future = loop.CreateFuture();
-            var waiter = Task.Run(() => AwaitFailure(future));
-            var done = loop.CreateFuture();
-            loop.CallLater(0.05, () => future.SetException(new ValueError("boom")));
-            waiter.ContinueWith(_ => loop.CallSoonThreadsafe(() => done.SetResult(null)));
-            loop.RunUntilComplete(done);
-            var error = Assert.IsType<ValueError>(waiter.Result);
-            Assert.Equal("boom", error.Message);
-        }
-        finally
-        {
-            loop.Close();
-        }
+        var error = Assert.IsType<ValueError>(AwaitFromPool(AwaitFailure, f => f.SetException(new ValueError("boom"))));
+        Assert.Equal("boom", error.Message);
     }
 }
