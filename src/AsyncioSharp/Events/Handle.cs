@@ -17,6 +17,7 @@ public class Handle
     private protected readonly BaseEventLoop _loop;
     private bool _cancelled;
     private string? _repr;
+    private readonly IReadOnlyList<FrameSummary>? _sourceTraceback;
 
     internal Handle(Action callback, BaseEventLoop loop, ExecutionContext? context)
         : this(InvokeAction, callback, loop, context)
@@ -30,7 +31,14 @@ public class Handle
         _state = state;
         _loop = loop;
         _context = context;
+        if (loop.GetDebug())
+        {
+            _sourceTraceback = FormatHelpers.ExtractStack();
+        }
     }
+
+    /// <summary>Python's <c>_source_traceback</c>: in debug mode, where the handle was created (oldest frame first).</summary>
+    internal IReadOnlyList<FrameSummary>? SourceTraceback => _sourceTraceback;
 
     /// <summary>The callback the user gave (the wrapped Action), or the internal one; null once cancelled.</summary>
     internal virtual Delegate? Callback => _callback is null ? null : _state is Delegate inner && _callback == InvokeAction ? inner : _callback;
@@ -106,12 +114,17 @@ public class Handle
         catch (Exception exc) when (exc is not (KeyboardInterrupt or SystemExit))
         {
             var callback = Callback;
-            _loop.CallExceptionHandler(new Dictionary<string, object?>
+            var context = new Dictionary<string, object?>
             {
                 ["message"] = $"Exception in callback {(callback is null ? "None" : FormatHelpers.FormatCallback(callback))}",
                 ["exception"] = exc,
                 ["handle"] = this,
-            });
+            };
+            if (_sourceTraceback is not null)
+            {
+                context["source_traceback"] = _sourceTraceback;
+            }
+            _loop.CallExceptionHandler(context);
         }
     }
 
@@ -126,6 +139,10 @@ public class Handle
         if (Callback is { } callback)
         {
             info.Add(FormatHelpers.FormatCallback(callback));
+        }
+        if (FormatHelpers.CreatedAt(_sourceTraceback) is { } createdAt)
+        {
+            info.Add(createdAt);
         }
         return info;
     }

@@ -34,7 +34,14 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
     public Future(AbstractEventLoop? loop = null)
     {
         _loop = (BaseEventLoop)(loop ?? Asyncio.GetEventLoop());
+        if (_loop.GetDebug())
+        {
+            SourceTraceback = FormatHelpers.ExtractStack();
+        }
     }
+
+    /// <summary>Python's <c>_source_traceback</c>: in debug mode, where the future was created (oldest frame first).</summary>
+    internal IReadOnlyList<FrameSummary>? SourceTraceback { get; }
 
     /// <summary>Python's <c>get_loop()</c>.</summary>
     public AbstractEventLoop GetLoop() => _loop;
@@ -278,6 +285,10 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
             };
             info.Add($"cb=[{shown}]");
         }
+        if (FormatHelpers.CreatedAt(SourceTraceback) is { } createdAt)
+        {
+            info.Add(createdAt);
+        }
         return info;
     }
 
@@ -295,12 +306,17 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         ~UnretrievedExceptionGuard()
         {
             var future = _future;
-            future._loop.ReportFromFinalizer(new Dictionary<string, object?>
+            var context = new Dictionary<string, object?>
             {
                 ["message"] = $"{future.KindName} exception was never retrieved",
                 ["exception"] = future._exception,
                 ["future"] = future,
-            });
+            };
+            if (future.SourceTraceback is not null)
+            {
+                context["source_traceback"] = future.SourceTraceback;
+            }
+            future._loop.ReportFromFinalizer(context);
         }
     }
 
