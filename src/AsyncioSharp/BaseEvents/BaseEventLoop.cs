@@ -61,6 +61,9 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// <summary>Python's <c>_clock_resolution</c>: timers due within it are treated as due.</summary>
     private protected double ClockResolution { get; } = TicksToSeconds;
 
+    /// <summary>The debug flag without a virtual call, for the constructors of handles and futures.</summary>
+    internal bool DebugEnabled => _debug;
+
     internal bool IsLoopThread => _threadId == Environment.CurrentManagedThreadId;
 
     /// <summary>The task whose step is running on this loop, if any (Python's <c>current_task(loop)</c>).</summary>

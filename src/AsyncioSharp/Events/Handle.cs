@@ -31,7 +31,7 @@ public class Handle
         _state = state;
         _loop = loop;
         _context = context;
-        if (loop.GetDebug())
+        if (loop.DebugEnabled)
         {
             _sourceTraceback = FormatHelpers.ExtractStack();
         }

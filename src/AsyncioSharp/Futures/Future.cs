@@ -34,7 +34,7 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
     public Future(AbstractEventLoop? loop = null)
     {
         _loop = (BaseEventLoop)(loop ?? Asyncio.GetEventLoop());
-        if (_loop.GetDebug())
+        if (_loop.DebugEnabled)
         {
             SourceTraceback = FormatHelpers.ExtractStack();
         }
