@@ -16,8 +16,6 @@ public class Handle
     private readonly ExecutionContext? _context;
     private protected readonly BaseEventLoop _loop;
     private bool _cancelled;
-    private string? _repr;
-    private readonly IReadOnlyList<FrameSummary>? _sourceTraceback;
 
     internal Handle(Action callback, BaseEventLoop loop, ExecutionContext? context)
         : this(InvokeAction, callback, loop, context)
@@ -33,12 +31,12 @@ public class Handle
         _context = context;
         if (loop.DebugEnabled)
         {
-            _sourceTraceback = FormatHelpers.ExtractStack();
+            SourceTracebacks.Record(this);
         }
     }
 
     /// <summary>Python's <c>_source_traceback</c>: in debug mode, where the handle was created (oldest frame first).</summary>
-    internal IReadOnlyList<FrameSummary>? SourceTraceback => _sourceTraceback;
+    internal IReadOnlyList<FrameSummary>? SourceTraceback => SourceTracebacks.Of(this);
 
     /// <summary>The callback the user gave (the wrapped Action), or the internal one; null once cancelled.</summary>
     internal virtual Delegate? Callback => _callback is null ? null : _state is Delegate inner && _callback == InvokeAction ? inner : _callback;
@@ -63,12 +61,10 @@ public class Handle
             return;
         }
         _cancelled = true;
-        if (_loop.GetDebug())
-        {
-            _repr = ToString();
-        }
+        // A cancelled handle keeps only its repr (debug mode), in the state field it no longer needs.
+        var repr = _loop.DebugEnabled ? new CancelledRepr(ToString()) : null;
         _callback = null;
-        _state = null;
+        _state = repr;
     }
 
     /// <summary>Python's <c>Handle.cancelled()</c>.</summary>
@@ -120,9 +116,9 @@ public class Handle
                 ["exception"] = exc,
                 ["handle"] = this,
             };
-            if (_sourceTraceback is not null)
+            if (SourceTraceback is { } sourceTraceback)
             {
-                context["source_traceback"] = _sourceTraceback;
+                context["source_traceback"] = sourceTraceback;
             }
             _loop.CallExceptionHandler(context);
         }
@@ -140,7 +136,7 @@ public class Handle
         {
             info.Add(FormatHelpers.FormatCallback(callback));
         }
-        if (FormatHelpers.CreatedAt(_sourceTraceback) is { } createdAt)
+        if (FormatHelpers.CreatedAt(SourceTraceback) is { } createdAt)
         {
             info.Add(createdAt);
         }
@@ -148,5 +144,7 @@ public class Handle
     }
 
     /// <summary>Python's <c>repr(handle)</c>: <c>&lt;Handle Class.method()&gt;</c>, <c>&lt;Handle cancelled&gt;</c>.</summary>
-    public override string ToString() => _repr ?? $"<{string.Join(" ", ReprInfo())}>";
+    public override string ToString() => _state is CancelledRepr repr ? repr.Text : $"<{string.Join(" ", ReprInfo())}>";
+
+    private sealed record CancelledRepr(string Text);
 }
