@@ -212,81 +212,9 @@ public partial class EventLoopTestsMixin : LoopTestCase
     }
 }
 
-/// <summary>
-/// The add_reader/add_writer tests of CPython's test_events.EventLoopTestsMixin, on real sockets (SocketPair is in
-/// test_events_lowlevel.cs).
-/// </summary>
+/// <summary>test_events.EventLoopTestsMixin.test_internal_fds (the reader/writer tests are in test_events_lowlevel.cs).</summary>
 public partial class EventLoopTestsMixin
 {
-    [Fact]
-    public void test_reader_callback()
-    {
-        var (r, w) = SocketPair();
-        r.Blocking = false;
-        var bytesRead = new List<byte>();
-        var buffer = new byte[1024];
-        void Reader()
-        {
-            int n;
-            try
-            {
-                n = r.Receive(buffer);
-            }
-            catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.WouldBlock)
-            {
-                // Spurious readiness notifications are possible (man select).
-                return;
-            }
-            if (n > 0)
-            {
-                bytesRead.AddRange(buffer.AsSpan(0, n).ToArray());
-            }
-            else
-            {
-                Assert.True(Loop.RemoveReader((int)r.Handle));
-                r.Close();
-            }
-        }
-
-        Loop.AddReader((int)r.Handle, Reader);
-        Loop.CallSoon(() => w.Send("abc"u8));
-        RunUntil(() => bytesRead.Count >= 3);
-        Loop.CallSoon(() => w.Send("def"u8));
-        RunUntil(() => bytesRead.Count >= 6);
-        Loop.CallSoon(w.Close);
-        Loop.CallSoon(Loop.Stop);
-        Loop.RunForever();
-        RunUntil(() => r.SafeHandle.IsClosed);
-        Assert.Equal("abcdef"u8.ToArray(), bytesRead);
-    }
-
-    [Fact]
-    public void test_writer_callback()
-    {
-        var (r, w) = SocketPair();
-        w.Blocking = false;
-        var data = new byte[1024];
-        Array.Fill(data, (byte)'x');
-        Loop.AddWriter((int)w.Handle, () =>
-        {
-            w.Send(data);
-            Loop.Stop();
-        });
-        Loop.RunForever();
-        Assert.True(Loop.RemoveWriter((int)w.Handle));
-        Assert.False(Loop.RemoveWriter((int)w.Handle));
-        w.Close();
-        var read = new byte[data.Length * 2];
-        var n = 0;
-        int got;
-        while ((got = r.Receive(read, n, read.Length - n, System.Net.Sockets.SocketFlags.None)) > 0)
-        {
-            n += got;
-        }
-        r.Close();
-        Assert.Equal(data, read.AsSpan(0, n).ToArray());
-    }
-
     [Fact]
     public void test_internal_fds()
     {
@@ -297,44 +225,6 @@ public partial class EventLoopTestsMixin
         Assert.Equal(before + 2, Directory.GetFiles("/proc/self/fd").Length);
         loop.Close();
         Assert.Equal(before, Directory.GetFiles("/proc/self/fd").Length);
-    }
-
-    [Fact]
-    public void test_remove_fds_after_closing()
-    {
-        var loop = new SelectorEventLoop();
-        var (r, w) = SocketPair();
-        try
-        {
-            loop.AddReader(r, () => { });
-            loop.AddWriter(w, () => { });
-            loop.Close();
-            Assert.False(loop.RemoveReader(r));
-            Assert.False(loop.RemoveWriter(w));
-        }
-        finally
-        {
-            r.Close();
-            w.Close();
-        }
-    }
-
-    [Fact]
-    public void test_add_fds_after_closing()
-    {
-        var loop = new SelectorEventLoop();
-        var (r, w) = SocketPair();
-        try
-        {
-            loop.Close();
-            Assert.Equal("Event loop is closed", Assert.Throws<RuntimeError>(() => loop.AddReader(r, () => { })).Message);
-            Assert.Equal("Event loop is closed", Assert.Throws<RuntimeError>(() => loop.AddWriter(w, () => { })).Message);
-        }
-        finally
-        {
-            r.Close();
-            w.Close();
-        }
     }
 }
 
