@@ -9,72 +9,56 @@ namespace AsyncioSharp.Tests.BaseEvents;
 public class CallSoonThreadsafeTests
 {
     [Fact]
-    public void call_soon_threadsafe_wakes_a_sleeping_loop_at_once()
+    public void call_soon_threadsafe_wakes_a_sleeping_loop_at_once() => TestLoops.With(loop =>
     {
-        var loop = new SelectorEventLoop();
-        try
+        // Nothing is ready and the only timer is a minute away: the loop blocks in epoll_wait.
+        var timer = loop.CallLater(60, loop.Stop);
+        var blocked = new ManualResetEventSlim();
+        loop.CallSoon(blocked.Set);
+        var stopwatch = new Stopwatch();
+        var thread = new Thread(() =>
         {
-            // Nothing is ready and the only timer is a minute away: the loop blocks in epoll_wait.
-            var timer = loop.CallLater(60, loop.Stop);
-            var blocked = new ManualResetEventSlim();
-            loop.CallSoon(blocked.Set);
-            var stopwatch = new Stopwatch();
-            var thread = new Thread(() =>
-            {
-                blocked.Wait();
-                // Give the loop time to enter its wait; the wake-up is what is measured.
-                Thread.Sleep(100);
-                stopwatch.Start();
-                loop.CallSoonThreadsafe(loop.Stop);
-            });
-            thread.Start();
-            loop.RunForever();
-            stopwatch.Stop();
-            thread.Join();
-            timer.Cancel();
-            Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"woke after {stopwatch.Elapsed}");
-        }
-        finally
-        {
-            loop.Close();
-        }
-    }
+            blocked.Wait();
+            // Give the loop time to enter its wait; the wake-up is what is measured.
+            Thread.Sleep(100);
+            stopwatch.Start();
+            loop.CallSoonThreadsafe(loop.Stop);
+        });
+        thread.Start();
+        loop.RunForever();
+        stopwatch.Stop();
+        thread.Join();
+        timer.Cancel();
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"woke after {stopwatch.Elapsed}");
+    });
 
     [Fact]
-    public void callbacks_from_other_threads_all_run_in_their_order()
+    public void callbacks_from_other_threads_all_run_in_their_order() => TestLoops.With(loop =>
     {
-        var loop = new SelectorEventLoop();
-        try
+        const int perThread = 10_000;
+        var seen = new List<(int Thread, int Seq)>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
         {
-            const int perThread = 10_000;
-            var seen = new List<(int Thread, int Seq)>();
-            var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+            for (var i = 0; i < perThread; i++)
             {
-                for (var i = 0; i < perThread; i++)
-                {
-                    var seq = i;
-                    loop.CallSoonThreadsafe(() => seen.Add((t, seq)));
-                }
-            })).ToList();
-            var done = loop.CreateFuture();
-            var watcher = new Thread(() =>
-            {
-                threads.ForEach(t => t.Join());
-                loop.CallSoonThreadsafe(() => done.SetResult(null));
-            });
-            threads.ForEach(t => t.Start());
-            watcher.Start();
-            loop.RunUntilComplete(done);
-            watcher.Join();
-            Assert.Equal(4 * perThread, seen.Count);
-            foreach (var group in seen.GroupBy(s => s.Thread))
-            {
-                Assert.Equal(Enumerable.Range(0, perThread), group.Select(s => s.Seq));
+                var seq = i;
+                loop.CallSoonThreadsafe(() => seen.Add((t, seq)));
             }
-        }
-        finally
+        })).ToList();
+        var done = loop.CreateFuture();
+        var watcher = new Thread(() =>
         {
-            loop.Close();
+            threads.ForEach(t => t.Join());
+            loop.CallSoonThreadsafe(() => done.SetResult(null));
+        });
+        threads.ForEach(t => t.Start());
+        watcher.Start();
+        loop.RunUntilComplete(done);
+        watcher.Join();
+        Assert.Equal(4 * perThread, seen.Count);
+        foreach (var group in seen.GroupBy(s => s.Thread))
+        {
+            Assert.Equal(Enumerable.Range(0, perThread), group.Select(s => s.Seq));
         }
-    }
+    });
 }

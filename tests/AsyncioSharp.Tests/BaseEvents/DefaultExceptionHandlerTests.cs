@@ -9,9 +9,8 @@ public class DefaultExceptionHandlerTests
 {
     private static int Zero() => 0;
 
-    private static string RunFailingCallback(bool debug)
+    private static string RunFailingCallback(bool debug) => TestLoops.With(loop =>
     {
-        var loop = new SelectorEventLoop();
         var log = new StringWriter();
         var saved = Log.Writer;
         Log.Writer = log;
@@ -26,10 +25,9 @@ public class DefaultExceptionHandlerTests
         {
             Log.Writer = saved;
             loop.SetDebug(false);
-            loop.Close();
         }
         return log.ToString();
-    }
+    });
 
     [Fact]
     public void a_failing_callback_logs_message_sorted_context_and_the_exception()
@@ -45,6 +43,6 @@ public class DefaultExceptionHandlerTests
     {
         var text = RunFailingCallback(debug: true);
         Assert.Contains("created at ", text);
-        Assert.Matches(@"\nsource_traceback: Object created at \(most recent call last\):\n(  File "".*"", line \d+, in .+\n)*  File "".*DefaultExceptionHandlerTests\.cs"", line \d+, in RunFailingCallback\n", text);
+        Assert.Matches(@"\nsource_traceback: Object created at \(most recent call last\):\n(  File "".*"", line \d+, in .+\n)*  File "".*DefaultExceptionHandlerTests\.cs"", line \d+, in RunFailingCallback.*\n", text);
     }
 }

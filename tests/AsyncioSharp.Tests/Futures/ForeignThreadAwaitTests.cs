@@ -7,24 +7,16 @@ namespace AsyncioSharp.Tests.Futures;
 public class ForeignThreadAwaitTests
 {
     /// <summary>Starts <paramref name="awaiter"/> on the thread pool, completes the future from a loop callback, and runs the loop until the awaiter is done.</summary>
-    private static T AwaitFromPool<T>(Func<Future, Task<T>> awaiter, Action<Future> complete)
+    private static T AwaitFromPool<T>(Func<Future, Task<T>> awaiter, Action<Future> complete) => TestLoops.With(loop =>
     {
-        var loop = new SelectorEventLoop();
-        try
-        {
-            var future = loop.CreateFuture();
-            var waiter = Task.Run(() => awaiter(future));
-            var done = loop.CreateFuture();
-            loop.CallLater(0.05, () => complete(future));
-            waiter.ContinueWith(_ => loop.CallSoonThreadsafe(() => done.SetResult(null)));
-            loop.RunUntilComplete(done);
-            return waiter.Result;
-        }
-        finally
-        {
-            loop.Close();
-        }
-    }
+        var future = loop.CreateFuture();
+        var waiter = Task.Run(() => awaiter(future));
+        var done = loop.CreateFuture();
+        loop.CallLater(0.05, () => complete(future));
+        waiter.ContinueWith(_ => loop.CallSoonThreadsafe(() => done.SetResult(null)));
+        loop.RunUntilComplete(done);
+        return waiter.Result;
+    });
 
     private static async Task<(object? Result, int Thread)> AwaitResult(Future future)
     {
