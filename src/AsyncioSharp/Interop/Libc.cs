@@ -56,10 +56,10 @@ internal static unsafe partial class Libc
     /// <summary>The C library's text for an errno, as Python's <c>os.strerror</c> gives it.</summary>
     internal static string StrError(int errno) => Marshal.PtrToStringUTF8(strerror(errno)) ?? $"Unknown error {errno}";
 
-    /// <summary>An <see cref="OSError"/> for the last errno, with Python's message.</summary>
+    /// <summary>An <see cref="OSError"/> for the last errno (the subclass it selects, as Python raises), with Python's message.</summary>
     internal static OSError LastError()
     {
         var errno = Marshal.GetLastPInvokeError();
-        return new OSError(errno, StrError(errno));
+        return Errno.Error(errno, StrError(errno));
     }
 }

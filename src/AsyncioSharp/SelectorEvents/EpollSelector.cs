@@ -86,7 +86,7 @@ internal sealed unsafe class EpollSelector : IDisposable
                 Control(Libc.EPOLL_CTL_ADD, fd, mask);
                 return;
             }
-            throw new OSError(errno, Libc.StrError(errno));
+            throw Errno.Error(errno);
         }
     }
 
@@ -111,7 +111,7 @@ internal sealed unsafe class EpollSelector : IDisposable
             {
                 return;
             }
-            throw new OSError(errno, Libc.StrError(errno));
+            throw Errno.Error(errno);
         }
         for (var i = 0; i < n; i++)
         {
