@@ -37,7 +37,7 @@ public sealed class LoopFacade
     {
         _drain = drain;
         _runHandle = runHandle;
-        _drainAction = () => Call(_drain!, null);
+        _drainAction = Drain;
     }
 
     /// <summary>Schedules one drain of Python's ready queue in the next loop iteration.</summary>
@@ -89,6 +89,32 @@ public sealed class LoopFacade
 
     /// <summary>Python's <c>time()</c>.</summary>
     public double time() => _loop.Time();
+
+    private void Drain()
+    {
+        // Python's drain returns True while callbacks remain for the next iteration: rescheduling from here saves a
+        // Python-to-.NET crossing per busy iteration.
+        if (_pythonDriven)
+        {
+            Reschedule(_drain!.Invoke());
+            return;
+        }
+        using (Py.GIL())
+        {
+            Reschedule(_drain!.Invoke());
+        }
+    }
+
+    private void Reschedule(PyObject more)
+    {
+        using (more)
+        {
+            if (more.IsTrue())
+            {
+                _loop.CallSoon(_drainAction!);
+            }
+        }
+    }
 
     private void Call(PyObject function, PyObject? arg)
     {

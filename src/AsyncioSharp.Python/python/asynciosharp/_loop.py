@@ -126,6 +126,7 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     def _drain(self):
         # Runs the callbacks that were ready when this iteration began; later ones wait for the next iteration.
+        # Returns True when some remain: .NET then schedules the next drain.
         ready = self._ready
         try:
             for _ in range(len(ready)):
@@ -134,11 +135,10 @@ class EventLoop(unix_events.SelectorEventLoop):
                     handle._run()
         except BaseException as exc:
             self._escape(exc)
-        finally:
-            if ready:
-                self._facade.schedule_drain()
-            else:
-                self._drain_scheduled = False
+        if ready:
+            return True
+        self._drain_scheduled = False
+        return False
 
     def _run_handle(self, handle):
         if type(handle) is _TimerHandle:

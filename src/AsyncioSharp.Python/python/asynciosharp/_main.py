@@ -29,7 +29,8 @@ def main(kind, target, args):
         except SystemExit as exc:
             code = _exit_code(exc)
         except BaseException as exc:
-            sys.excepthook(type(exc), exc, _user_traceback(exc.__traceback__))
+            exc.__traceback__ = _user_traceback(exc.__traceback__)
+            sys.excepthook(type(exc), exc, exc.__traceback__)
             code = 130 if isinstance(exc, KeyboardInterrupt) else 1
         return _finish(code)
     finally:
