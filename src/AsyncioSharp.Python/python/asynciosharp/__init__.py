@@ -13,5 +13,9 @@ __all__ = ('EventLoop', 'EventLoopPolicy', 'install')
 
 
 def install():
-    """Make asyncio's default event loop an ``asynciosharp.EventLoop``."""
+    """Make asyncio's default event loop an ``asynciosharp.EventLoop``.
+
+    Also the policy asyncio falls back to after ``set_event_loop_policy(None)``.
+    """
+    asyncio.DefaultEventLoopPolicy = EventLoopPolicy
     asyncio.set_event_loop_policy(EventLoopPolicy())
