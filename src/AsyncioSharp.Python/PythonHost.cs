@@ -53,6 +53,11 @@ public static class PythonHost
                 throw new PythonHostError($"cannot load {info.Library}: {e.GetBaseException().Message}");
             }
             ConfigureSys(info);
+            if (installSignalHandlers)
+            {
+                // The .NET runtime owns SIGINT at this point; give it to Python, as python3 has it at startup.
+                PythonEngine.Exec("import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)");
+            }
             Interpreter = info;
             if (!keepGil)
             {
