@@ -113,6 +113,14 @@ class EventLoop(unix_events.SelectorEventLoop):
             self._facade.schedule_drain()
         return handle
 
+    def _add_callback(self, handle):
+        # Used for signal handlers (_handle_signal), on the loop thread.
+        if not handle._cancelled:
+            self._ready.append(handle)
+            if not self._drain_scheduled:
+                self._drain_scheduled = True
+                self._facade.schedule_drain()
+
     def call_soon_threadsafe(self, callback, *args, context=None):
         self._check_closed()
         if self._debug:
@@ -173,7 +181,8 @@ class EventLoop(unix_events.SelectorEventLoop):
         return timer
 
     def _timer_handle_cancelled(self, handle):
-        if handle._scheduled:
+        # After close() the .NET loop has dropped its timers already.
+        if handle._scheduled and not self._closed:
             handle._net.Cancel()
 
     # Running and stopping: the .NET loop's run_forever.
