@@ -90,6 +90,18 @@ public sealed class LoopFacade
     /// <summary>Python's <c>time()</c>.</summary>
     public double time() => _loop.Time();
 
+    /// <summary>Fails the .NET future with a Python exception, as a <see cref="PythonError"/> carrying it.</summary>
+    public static void set_python_exception(Future future, PyObject exception)
+    {
+        PythonError error;
+        // Python.NET released the GIL for this call; reading the exception needs it back.
+        using (Py.GIL())
+        {
+            error = PythonError.From(exception);
+        }
+        future.SetException(error);
+    }
+
     private void Drain()
     {
         // Python's drain returns True while callbacks remain for the next iteration: rescheduling from here saves a

@@ -7,9 +7,10 @@
 
 import asyncio
 
+from ._interop import to_dotnet_future, wrap_dotnet_future
 from ._loop import EventLoop, EventLoopPolicy
 
-__all__ = ('EventLoop', 'EventLoopPolicy', 'install')
+__all__ = ('EventLoop', 'EventLoopPolicy', 'install', 'to_dotnet_future', 'wrap_dotnet_future')
 
 
 def install():

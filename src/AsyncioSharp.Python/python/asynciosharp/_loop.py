@@ -135,6 +135,8 @@ class EventLoop(unix_events.SelectorEventLoop):
     def _drain(self):
         # Runs the callbacks that were ready when this iteration began; later ones wait for the next iteration.
         # Returns True when some remain: .NET then schedules the next drain.
+        if self._thread_id is None:
+            return self._run_hosted(self._drain)
         ready = self._ready
         try:
             for _ in range(len(ready)):
@@ -149,6 +151,8 @@ class EventLoop(unix_events.SelectorEventLoop):
         return False
 
     def _run_handle(self, handle):
+        if self._thread_id is None:
+            return self._run_hosted(self._run_handle, handle)
         if type(handle) is _TimerHandle:
             handle._scheduled = False
         if handle._cancelled:
@@ -157,6 +161,16 @@ class EventLoop(unix_events.SelectorEventLoop):
             handle._run()
         except BaseException as exc:
             self._escape(exc)
+
+    def _run_hosted(self, function, *args):
+        # C# runs the .NET loop (PythonHost.CreateEventLoop): Python sees this loop as running during the call.
+        self._thread_id = threading.get_ident()
+        events._set_running_loop(self)
+        try:
+            return function(*args)
+        finally:
+            self._thread_id = None
+            events._set_running_loop(None)
 
     def _escape(self, exc):
         # SystemExit / KeyboardInterrupt (re-raised by Handle._run) leave run_forever(), as in CPython.
