@@ -17,7 +17,10 @@ public sealed class LoopFacade
     private readonly GilReleasingHook _gilHook = new();
     private PyObject? _drain;
     private PyObject? _runHandle;
+    private PyObject? _runTimers;
     private Action? _drainAction;
+    private Action? _runTimersAction;
+    private TimerHandle? _timer;
     private bool _pythonDriven;
 
     /// <summary>Wraps <paramref name="loop"/>, or a new <see cref="SelectorEventLoop"/> when null.</summary>
@@ -31,13 +34,15 @@ public sealed class LoopFacade
 
     /// <summary>
     /// Binds the Python side: <paramref name="drain"/>() runs Python's ready queue once, <paramref name="runHandle"/>(h)
-    /// runs one Python handle (a timer or an fd callback).
+    /// runs one fd callback, <paramref name="runTimers"/>() runs the due Python timers and returns the next deadline.
     /// </summary>
-    public void bind(PyObject drain, PyObject runHandle)
+    public void bind(PyObject drain, PyObject runHandle, PyObject runTimers)
     {
         _drain = drain;
         _runHandle = runHandle;
+        _runTimers = runTimers;
         _drainAction = Drain;
+        _runTimersAction = RunTimers;
     }
 
     /// <summary>Schedules one drain of Python's ready queue in the next loop iteration.</summary>
@@ -46,8 +51,12 @@ public sealed class LoopFacade
     /// <summary>Schedules a drain from any thread and wakes the loop (Python's <c>call_soon_threadsafe</c>).</summary>
     public void schedule_drain_threadsafe() => _loop.CallSoonThreadsafe(_drainAction!);
 
-    /// <summary>Python's <c>call_at</c>: runs the Python timer handle at loop time <paramref name="when"/>.</summary>
-    public TimerHandle call_at(double when, PyObject handle) => _loop.CallAt(when, () => Call(_runHandle!, handle));
+    /// <summary>Wakes Python's timers at loop time <paramref name="when"/>: its new earliest deadline.</summary>
+    public void set_timer(double when)
+    {
+        _timer?.Cancel();
+        _timer = _loop.CallAt(when, _runTimersAction!);
+    }
 
     /// <summary>Python's <c>_add_reader</c>: runs the Python handle each time <paramref name="fd"/> is readable.</summary>
     public void add_reader(int fd, PyObject handle) => _loop.AddReader(fd, () => Call(_runHandle!, handle));
@@ -114,6 +123,31 @@ public sealed class LoopFacade
         using (Py.GIL())
         {
             Reschedule(_drain!.Invoke());
+        }
+    }
+
+    private void RunTimers()
+    {
+        _timer = null;
+        if (_pythonDriven)
+        {
+            ScheduleNext(_runTimers!.Invoke());
+            return;
+        }
+        using (Py.GIL())
+        {
+            ScheduleNext(_runTimers!.Invoke());
+        }
+    }
+
+    private void ScheduleNext(PyObject next)
+    {
+        using (next)
+        {
+            if (!next.IsNone() && _timer is null && !_loop.IsClosed())
+            {
+                _timer = _loop.CallAt(next.As<double>(), _runTimersAction!);
+            }
         }
     }
 

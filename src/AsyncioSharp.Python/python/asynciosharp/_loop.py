@@ -1,10 +1,12 @@
 """The Python event loop class over the .NET loop (AsyncioSharp.Python.LoopFacade)."""
 
+import heapq
 import selectors
 import signal
 import sys
 import threading
 
+from asyncio import base_events
 from asyncio import events
 from asyncio import unix_events
 
@@ -12,12 +14,6 @@ import clr  # noqa: F401  (Python.NET: makes .NET namespaces importable)
 from AsyncioSharp.Python import LoopFacade
 
 __all__ = ('EventLoop', 'EventLoopPolicy')
-
-
-class _TimerHandle(events.TimerHandle):
-    """A TimerHandle that also holds the .NET timer, to cancel it there."""
-
-    __slots__ = ('_net',)
 
 
 class _NetSelector:
@@ -93,7 +89,7 @@ class EventLoop(unix_events.SelectorEventLoop):
         self._facade = facade
         self._drain_scheduled = False
         self._pending_exc = None
-        facade.bind(self._drain, self._run_handle)
+        facade.bind(self._drain, self._run_handle, self._run_timers)
         super().__init__(_NetSelector(facade))
 
     @property
@@ -153,8 +149,6 @@ class EventLoop(unix_events.SelectorEventLoop):
     def _run_handle(self, handle):
         if self._thread_id is None:
             return self._run_hosted(self._run_handle, handle)
-        if type(handle) is _TimerHandle:
-            handle._scheduled = False
         if handle._cancelled:
             return
         try:
@@ -178,7 +172,8 @@ class EventLoop(unix_events.SelectorEventLoop):
             self._pending_exc = exc
         self._facade.stop()
 
-    # Timers: the .NET loop's heap.
+    # Timers: Python's heap (as CPython's), woken by one .NET timer set for the earliest one. A .NET timer per
+    # Python timer costs three crossings (schedule, cancel, fire); this costs one per new earliest deadline.
 
     def call_at(self, when, callback, *args, context=None):
         if when is None:
@@ -187,17 +182,56 @@ class EventLoop(unix_events.SelectorEventLoop):
         if self._debug:
             self._check_thread()
             self._check_callback(callback, 'call_at')
-        timer = _TimerHandle(when, callback, args, self, context)
+        timer = events.TimerHandle(when, callback, args, self, context)
         if timer._source_traceback:
             del timer._source_traceback[-1]
-        timer._net = self._facade.call_at(when, timer)
+        heapq.heappush(self._scheduled, timer)
         timer._scheduled = True
+        if self._scheduled[0] is timer:
+            self._facade.set_timer(when)
         return timer
 
-    def _timer_handle_cancelled(self, handle):
-        # After close() the .NET loop has dropped its timers already.
-        if handle._scheduled and not self._closed:
-            handle._net.Cancel()
+    def _run_timers(self):
+        # Called by the .NET timer: runs the due timers (after this iteration's I/O callbacks, as CPython's
+        # _run_once does) and returns the next deadline for .NET, or None.
+        if self._thread_id is None:
+            return self._run_hosted(self._run_timers)
+        scheduled = self._scheduled
+        if (len(scheduled) > base_events._MIN_SCHEDULED_TIMER_HANDLES and
+                self._timer_cancelled_count / len(scheduled) > base_events._MIN_CANCELLED_TIMER_HANDLES_FRACTION):
+            kept = []
+            for handle in scheduled:
+                if handle._cancelled:
+                    handle._scheduled = False
+                else:
+                    kept.append(handle)
+            heapq.heapify(kept)
+            self._scheduled = scheduled = kept
+            self._timer_cancelled_count = 0
+        end_time = self.time() + self._clock_resolution
+        due = []
+        while scheduled:
+            handle = scheduled[0]
+            if handle._cancelled:
+                self._timer_cancelled_count -= 1
+            elif handle._when >= end_time:
+                break
+            else:
+                due.append(handle)
+            heapq.heappop(scheduled)
+            handle._scheduled = False
+        for i, handle in enumerate(due):
+            if handle._cancelled:
+                continue
+            try:
+                handle._run()
+            except BaseException as exc:
+                # The rest stay ready for the next run, as they would in CPython's ready queue.
+                for rest in due[i + 1:]:
+                    self._add_callback(rest)
+                self._escape(exc)
+                break
+        return self._scheduled[0]._when if self._scheduled else None
 
     # Running and stopping: the .NET loop's run_forever.
 

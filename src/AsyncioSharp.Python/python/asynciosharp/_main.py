@@ -2,6 +2,7 @@
 
 import atexit
 import io
+import multiprocessing
 import os
 import runpy
 import sys
@@ -13,6 +14,9 @@ import asynciosharp
 def main(kind, target, args):
     """Run the program and return its exit code (``kind``: 'file', 'module' or 'code')."""
     asynciosharp.install()
+    # A forked .NET process has none of the runtime's threads and hangs: multiprocessing starts fresh python3
+    # children instead (sys.executable is the real interpreter).
+    multiprocessing.set_start_method('spawn', force=True)
     try:
         try:
             if kind == 'file':
