@@ -12,8 +12,6 @@ import sys
 import time
 import unittest
 
-import asynciosharp
-
 MODULES = [
     'test_events', 'test_futures', 'test_futures2', 'test_tasks', 'test_locks', 'test_queues', 'test_streams',
     'test_server', 'test_sock_lowlevel', 'test_taskgroups', 'test_timeouts', 'test_runners', 'test_waitfor',
@@ -22,14 +20,16 @@ MODULES = [
 ]
 
 
-class _SuiteLoop(asynciosharp.EventLoop):
-    """asyncio.SelectorEventLoop(selector) for the tests: the selector argument is the .NET loop's own."""
-
-    def __init__(self, selector=None):
-        super().__init__()
-
-
 def install():
+    # Imported here: multiprocessing's spawned children (stock python3) re-import this file without the host.
+    import asynciosharp
+
+    class _SuiteLoop(asynciosharp.EventLoop):
+        """asyncio.SelectorEventLoop(selector) for the tests: the selector argument is the .NET loop's own."""
+
+        def __init__(self, selector=None):
+            super().__init__()
+
     asynciosharp.install()
     asyncio.SelectorEventLoop = _SuiteLoop
     asyncio.unix_events.SelectorEventLoop = _SuiteLoop
