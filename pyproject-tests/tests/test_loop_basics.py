@@ -132,7 +132,9 @@ class CallbackTests(unittest.IsolatedAsyncioTestCase):
 
         t = threading.Thread(target=spin)
         t.start()
-        await asyncio.sleep(0.1)
+        deadline = time.monotonic() + 10
+        while counter[0] <= 1000 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
         stop.set()
         t.join()
         self.assertGreater(counter[0], 1000)
