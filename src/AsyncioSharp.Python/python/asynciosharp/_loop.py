@@ -138,7 +138,10 @@ class EventLoop(unix_events.SelectorEventLoop):
             for _ in range(len(ready)):
                 handle = ready.popleft()
                 if not handle._cancelled:
-                    handle._run()
+                    if self._debug:
+                        self._run_debug(handle)
+                    else:
+                        handle._run()
         except BaseException as exc:
             self._escape(exc)
         if ready:
@@ -152,9 +155,24 @@ class EventLoop(unix_events.SelectorEventLoop):
         if handle._cancelled:
             return
         try:
-            handle._run()
+            if self._debug:
+                self._run_debug(handle)
+            else:
+                handle._run()
         except BaseException as exc:
             self._escape(exc)
+
+    def _run_debug(self, handle):
+        # Debug mode, as CPython's _run_once: the running handle is known and slow callbacks are logged.
+        self._current_handle = handle
+        try:
+            t0 = self.time()
+            handle._run()
+            dt = self.time() - t0
+            if dt >= self.slow_callback_duration:
+                base_events.logger.warning('Executing %s took %.3f seconds', base_events._format_handle(handle), dt)
+        finally:
+            self._current_handle = None
 
     def _run_hosted(self, function, *args):
         # C# runs the .NET loop (PythonHost.CreateEventLoop): Python sees this loop as running during the call.
@@ -224,7 +242,10 @@ class EventLoop(unix_events.SelectorEventLoop):
             if handle._cancelled:
                 continue
             try:
-                handle._run()
+                if self._debug:
+                    self._run_debug(handle)
+                else:
+                    handle._run()
             except BaseException as exc:
                 # The rest stay ready for the next run, as they would in CPython's ready queue.
                 for rest in due[i + 1:]:
