@@ -65,7 +65,7 @@ public sealed class MemoryBIO
             Append(data);
         }
         // Completed outside the lock: SslStream continues inline from here, on the writer's thread.
-        waiter?.SetResult(delivered);
+        Complete(waiter, delivered);
         return delivered + data.Length;
     }
 
@@ -80,7 +80,15 @@ public sealed class MemoryBIO
             _waiter = null;
             _waiterBuffer = default;
         }
-        waiter?.SetResult(0);
+        Complete(waiter, 0);
+    }
+
+    private static void Complete(TaskCompletionSource<int>? waiter, int result)
+    {
+        if (waiter is not null)
+        {
+            SSLObject.WithoutContext(() => waiter.TrySetResult(result));
+        }
     }
 
     /// <summary>Python's <c>read(n=-1)</c>: up to n buffered bytes (all of them when n is negative).</summary>

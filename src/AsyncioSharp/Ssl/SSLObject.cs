@@ -72,7 +72,7 @@ public sealed class SSLObject
         {
             return;
         }
-        _handshake ??= StartHandshake();
+        _handshake ??= WithoutContext(StartHandshake);
         if (!_handshake.IsCompleted)
         {
             Watch(_handshake);
@@ -120,7 +120,7 @@ public sealed class SSLObject
         ValueTask write;
         try
         {
-            write = _stream.WriteAsync(data);
+            write = WithoutContext(() => _stream.WriteAsync(data));
         }
         catch (Exception exc)
         {
@@ -156,7 +156,7 @@ public sealed class SSLObject
             Task shutdown;
             try
             {
-                shutdown = _stream.ShutdownAsync();
+                shutdown = WithoutContext(_stream.ShutdownAsync);
             }
             catch (Exception exc)
             {
@@ -311,7 +311,7 @@ public sealed class SSLObject
             ValueTask<int> read;
             try
             {
-                read = _stream.ReadAsync(_readBuffer);
+                read = WithoutContext(() => _stream.ReadAsync(_readBuffer));
                 if (!read.IsCompleted)
                 {
                     _pendingRead = read.AsTask();
@@ -400,6 +400,24 @@ public sealed class SSLObject
         _verifyError = CertVerifier.Check(certificate, chain, errors, !ServerSide && Context.CheckHostname ? ServerHostname : null);
         _peerVerified = _verifyError is null;
         return _peerVerified;
+    }
+
+    /// <summary>
+    /// Calls into the SslStream with no SynchronizationContext, so its awaits on the BIO resume inline when
+    /// ciphertext is written rather than being posted to the loop (where nothing would retry the TLS step).
+    /// </summary>
+    internal static T WithoutContext<T>(Func<T> call)
+    {
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            return call();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
     }
 
     private void Watch(Task task) =>

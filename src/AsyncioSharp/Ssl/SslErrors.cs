@@ -42,6 +42,11 @@ internal static partial class SslErrors
                 return new SSLError(1, $"[{library}: {reason}] {text} (_ssl.c:{line})", library, reason);
             }
         }
+        if (exc.Message.Contains("corrupted frame", StringComparison.Ordinal))
+        {
+            // .NET checks the record header itself before OpenSSL sees it; OpenSSL would call it this.
+            return new SSLError(1, $"[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:{line})", "SSL", "WRONG_VERSION_NUMBER");
+        }
         return new SSLError(1, $"[SSL] {exc.Message} (_ssl.c:{line})", "SSL", null);
     }
 }
