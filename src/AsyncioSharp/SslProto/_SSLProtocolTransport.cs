@@ -9,7 +9,7 @@ namespace AsyncioSharp;
 /// connection sees. Writes are encrypted by its <see cref="SSLProtocol"/>; reads, flow control, close and abort
 /// go through it too. It cannot write EOF (TLS has no half-close), as in CPython.
 /// </summary>
-public sealed class _SSLProtocolTransport : Transport, IForceCloseTransport
+public sealed class _SSLProtocolTransport : Transport, IForceCloseTransport, IStartTlsCompatible
 {
     private readonly SSLProtocol _sslProtocol;
 
@@ -24,9 +24,6 @@ public sealed class _SSLProtocolTransport : Transport, IForceCloseTransport
 
     /// <summary>Python's <c>_closed</c>.</summary>
     internal bool Closed { get; set; }
-
-    /// <summary>Python's <c>_start_tls_compatible</c>: a TLS transport can itself be upgraded with start_tls.</summary>
-    internal static bool StartTlsCompatible => true;
 
     private SSLProtocol Ssl => _sslProtocol;
 
