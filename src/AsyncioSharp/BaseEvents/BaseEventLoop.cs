@@ -25,10 +25,13 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
 
     private static readonly double TicksToSeconds = 1.0 / Stopwatch.Frequency;
 
+    // While callbacks keep the loop busy, I/O is still polled at least this often (20 microseconds).
+    private static readonly long BusyPollInterval = Stopwatch.Frequency / 50_000;
+    private long _lastPoll;
+
     private readonly Queue<Handle> _ready = new();
     private readonly PriorityQueue<TimerHandle, (double When, long Seq)> _scheduled = new();
     private readonly ConcurrentQueue<Handle> _inbox = new();
-    private readonly ConditionalWeakTable<AsyncioTask, object?> _allTasks = new();
     private long _timerSeq;
     private int _timerCancelledCount;
     private bool _stopping;
@@ -289,7 +292,14 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         return handle;
     }
 
-    /// <summary>Schedules an internal callback (futures' done callbacks, task steps) without the public checks.</summary>
+    /// <summary>Queues a prepared internal handle (a done callback, a task's step) without the public checks.</summary>
+    internal void CallSoonHandle(Handle handle)
+    {
+        CheckClosed();
+        _ready.Enqueue(handle);
+    }
+
+    /// <summary>Schedules an internal callback without the public checks.</summary>
     internal Handle CallSoonCore(Action<object?> callback, object? state, ExecutionContext? context)
     {
         CheckClosed();
@@ -385,11 +395,11 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// <inheritdoc />
     public override TaskFactory? GetTaskFactory() => _taskFactory;
 
-    internal void RegisterTask(AsyncioTask task) => _allTasks.AddOrUpdate(task, null);
+    /// <summary>The loop's pending tasks (Python's <c>_all_tasks</c>, for this loop).</summary>
+    internal TaskRegistry Tasks { get; } = new();
 
     /// <summary>The tasks of this loop that are not done (Python's <c>all_tasks(loop)</c>).</summary>
-    internal HashSet<AsyncioTask> AllTasks() =>
-        _allTasks.Select(pair => pair.Key).Where(t => !t.Done()).ToHashSet();
+    internal HashSet<AsyncioTask> AllTasks() => Tasks.Alive();
 
     internal void EnterTask(AsyncioTask task)
     {
@@ -449,7 +459,8 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     public Future<T> RunInExecutor<T>(Executor? executor, Func<T> func)
     {
         var typed = CreateFuture<T>();
-        var untyped = RunInExecutor(executor, () => func());
+        // Through the base type: from here, C# would pick this generic overload again.
+        var untyped = ((AbstractEventLoop)this).RunInExecutor(executor, () => func());
         Futures.ChainFuture(untyped, typed);
         return typed;
     }
@@ -564,6 +575,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// </summary>
     private void RunOnce()
     {
+        Tasks.Sweep(this);
         var scheduledCount = _scheduled.Count;
         if (scheduledCount > MinScheduledTimerHandles &&
             (double)_timerCancelledCount / scheduledCount > MinCancelledTimerHandlesFraction)
@@ -592,17 +604,29 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         }
 
         DrainInbox();
-        double? timeout = null;
         if (_ready.Count > 0 || _stopping)
         {
-            timeout = 0;
+            // Callbacks are waiting: poll I/O without blocking, but not on every iteration of a burst of
+            // callback-only iterations, where the system call would cost more than the callbacks themselves.
+            var now = Stopwatch.GetTimestamp();
+            if (now - _lastPoll >= BusyPollInterval || _stopping)
+            {
+                _lastPoll = now;
+                Select(0);
+                DrainInbox();
+            }
         }
-        else if (_scheduled.TryPeek(out var next, out _))
+        else
         {
-            timeout = Math.Clamp(next.When() - Time(), 0, MaximumSelectTimeout);
+            double? timeout = null;
+            if (_scheduled.TryPeek(out var next, out _))
+            {
+                timeout = Math.Clamp(next.When() - Time(), 0, MaximumSelectTimeout);
+            }
+            Select(timeout);
+            _lastPoll = Stopwatch.GetTimestamp();
+            DrainInbox();
         }
-        Select(timeout);
-        DrainInbox();
 
         if (_scheduled.Count > 0)
         {

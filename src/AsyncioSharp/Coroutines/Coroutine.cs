@@ -152,7 +152,23 @@ public abstract class Coroutine : IAwaitable, ICriticalNotifyCompletion
     public override string ToString() => $"<coroutine {Name}>";
 
     /// <summary>The coroutine's name as Python's repr shows it (<c>__qualname__</c>).</summary>
-    internal virtual string Name => GetType().Name;
+    internal string Name => NameOf(GetType());
+
+    /// <summary>The name of the coroutines of a type: an async method's name (its state machine is "&lt;Method&gt;d__N").</summary>
+    internal static string NameOf(Type coroutineType)
+    {
+        if (coroutineType.IsGenericType && coroutineType.GetGenericTypeDefinition() == typeof(StateMachineCoroutine<,>))
+        {
+            var name = coroutineType.GetGenericArguments()[1].Name;
+            var end = name.IndexOf('>');
+            return name.StartsWith('<') && end > 0 ? name[1..end] : name;
+        }
+        if (coroutineType.IsGenericType && coroutineType.GetGenericTypeDefinition() == typeof(SleepCoroutine<>))
+        {
+            return "sleep";
+        }
+        return coroutineType.Name;
+    }
 }
 
 /// <summary>A coroutine whose result is a <typeparamref name="T"/>: a C# method declared <c>async Coroutine&lt;T&gt;</c>.</summary>

@@ -11,7 +11,7 @@ public class Handle
 {
     private static readonly Action<object?> InvokeAction = static state => ((Action)state!)();
 
-    private readonly Action<object?> _callback;
+    private readonly Action<object?>? _callback;
     private readonly object? _state;
     private readonly ExecutionContext? _context;
     private protected readonly BaseEventLoop _loop;
@@ -22,23 +22,27 @@ public class Handle
     {
     }
 
-    internal Handle(Action<object?> callback, object? state, BaseEventLoop loop, ExecutionContext? context)
+    /// <summary>Creates a handle that runs in <paramref name="context"/>, or in whatever context is current if null.</summary>
+    internal Handle(Action<object?>? callback, object? state, BaseEventLoop loop, ExecutionContext? context)
     {
         _callback = callback;
         _state = state;
         _loop = loop;
-        _context = context ?? ExecutionContext.Capture();
+        _context = context;
     }
 
     /// <summary>The callback as Python's repr shows it: the delegate's method, or the wrapped Action's.</summary>
-    internal string CallbackName
+    internal virtual string CallbackName
     {
         get
         {
-            var d = _state is Delegate inner && _callback == InvokeAction ? inner : _callback;
+            var d = _state is Delegate inner && _callback == InvokeAction ? inner : _callback!;
             return $"{d.Method.DeclaringType?.Name}.{d.Method.Name}";
         }
     }
+
+    /// <summary>Calls the callback; internal handles (a task's step, a future's done callback) override it.</summary>
+    private protected virtual void Invoke() => _callback!(_state);
 
     /// <summary>Python's <c>Handle.get_context()</c>: the context the callback runs in.</summary>
     public ExecutionContext? GetContext() => _context;
@@ -60,15 +64,11 @@ public class Handle
             var context = _context;
             if (context is null || ReferenceEquals(context, ExecutionContext.Capture()))
             {
-                _callback(_state);
+                Invoke();
             }
             else
             {
-                ExecutionContext.Run(context, static s =>
-                {
-                    var h = (Handle)s!;
-                    h._callback(h._state);
-                }, this);
+                ExecutionContext.Run(context, static s => ((Handle)s!).Invoke(), this);
             }
         }
         catch (Exception exc)

@@ -23,10 +23,10 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
     private UnretrievedExceptionGuard? _guard;
     private readonly BaseEventLoop _loop;
 
-    // The first callback is kept apart: most futures get exactly one (the awaiting task's wake-up).
-    private Action<Future>? _callback0;
-    private ExecutionContext? _context0;
-    private List<(Action<Future> Callback, ExecutionContext? Context)>? _callbacks;
+    // Done callbacks, as handles ready to queue: the first is kept apart, since most futures get exactly one
+    // (the awaiting task's step, a handle the task reuses).
+    private Handle? _callback0;
+    private List<Handle>? _callbacks;
 
     /// <summary>Python's <c>Future(*, loop=None)</c>: a pending future bound to <paramref name="loop"/> or the current one.</summary>
     public Future(AbstractEventLoop? loop = null)
@@ -133,44 +133,39 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         AddDoneCallbackCore(fn, context);
     }
 
-    /// <summary>Adds a callback that runs in whatever context is current (the Task manages its own).</summary>
-    internal void AddDoneCallbackCore(Action<Future> fn, ExecutionContext? context)
+    private void AddDoneCallbackCore(Action<Future> fn, ExecutionContext? context) =>
+        AddDoneHandle(new FutureCallbackHandle(fn, this, context));
+
+    /// <summary>Queues <paramref name="handle"/> on the loop once the future is done (at once if it is).</summary>
+    internal void AddDoneHandle(Handle handle)
     {
         if (_state != State.Pending)
         {
-            _loop.CallSoonCore(InvokeCallback, (fn, this), context);
+            _loop.CallSoonHandle(handle);
         }
         else if (_callback0 is null && _callbacks is null)
         {
-            _callback0 = fn;
-            _context0 = context;
+            _callback0 = handle;
         }
         else
         {
-            _callbacks ??= new();
-            _callbacks.Add((fn, context));
+            (_callbacks ??= new()).Add(handle);
         }
     }
-
-    private static readonly Action<object?> InvokeCallback = static state =>
-    {
-        var (fn, fut) = ((Action<Future>, Future))state!;
-        fn(fut);
-    };
 
     /// <summary>Python's <c>remove_done_callback(fn)</c>: removes every registration of fn; returns how many.</summary>
     public int RemoveDoneCallback(Action<Future> fn)
     {
+        static bool Matches(Handle? h, Action<Future> fn) => h is FutureCallbackHandle f && f.Is(fn);
         var removed = 0;
-        if (_callback0 is not null && _callback0.Equals(fn))
+        if (Matches(_callback0, fn))
         {
             _callback0 = null;
-            _context0 = null;
             removed++;
         }
         if (_callbacks is not null)
         {
-            removed += _callbacks.RemoveAll(c => c.Callback.Equals(fn));
+            removed += _callbacks.RemoveAll(h => Matches(h, fn));
         }
         return removed;
     }
@@ -222,15 +217,14 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
     {
         if (_callback0 is not null)
         {
-            _loop.CallSoonCore(InvokeCallback, (_callback0, this), _context0);
+            _loop.CallSoonHandle(_callback0);
             _callback0 = null;
-            _context0 = null;
         }
         if (_callbacks is not null)
         {
-            foreach (var (callback, context) in _callbacks)
+            foreach (var handle in _callbacks)
             {
-                _loop.CallSoonCore(InvokeCallback, (callback, this), context);
+                _loop.CallSoonHandle(handle);
             }
             _callbacks = null;
         }

@@ -18,7 +18,7 @@ public static partial class Asyncio
             empty.SetResult(System.Array.Empty<object?>());
             return empty;
         }
-        var argToFut = new Dictionary<IAwaitable, Future>(ReferenceEqualityComparer.Instance);
+        var argToFut = new Dictionary<IAwaitable, Future>(corosOrFutures.Length, ReferenceEqualityComparer.Instance);
         var children = new List<Future>(corosOrFutures.Length);
         AbstractEventLoop? loop = null;
         GatheringFuture? outer = null;
