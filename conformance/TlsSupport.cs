@@ -61,3 +61,83 @@ internal static class TlsSupport
         }
     }
 }
+
+/// <summary>
+/// CPython's <c>test_utils.run_test_server(use_ssl=True)</c>: a blocking HTTPS/1.0 server on 127.0.0.1 in its own
+/// thread (the test server certificate), answering each request with a short response and closing.
+/// </summary>
+public sealed class TestHttpsServer : IDisposable
+{
+    private readonly System.Net.Sockets.Socket _listener;
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+
+    public TestHttpsServer()
+    {
+        _listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        _listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        _listener.Listen(16);
+        Address = (System.Net.IPEndPoint)_listener.LocalEndPoint!;
+        _thread = new Thread(Serve) { IsBackground = true, Name = "test-https-server" };
+        _thread.Start();
+    }
+
+    public System.Net.IPEndPoint Address { get; }
+
+    public string Host => Address.Address.ToString();
+
+    public int Port => Address.Port;
+
+    private void Serve()
+    {
+        var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(TestCerts.ServerCert, TestCerts.ServerKey);
+        while (!_stopping)
+        {
+            System.Net.Sockets.Socket conn;
+            try
+            {
+                if (!_listener.Poll(50_000, System.Net.Sockets.SelectMode.SelectRead))
+                {
+                    continue;
+                }
+                conn = _listener.Accept();
+            }
+            catch (Exception)
+            {
+                return;
+            }
+            try
+            {
+                using var ssl = new System.Net.Security.SslStream(new System.Net.Sockets.NetworkStream(conn, ownsSocket: true));
+                ssl.ReadTimeout = 5000;
+                ssl.AuthenticateAsServer(certificate);
+                var request = new System.Text.StringBuilder();
+                var buf = new byte[4096];
+                while (!request.ToString().Contains("\r\n\r\n"))
+                {
+                    var n = ssl.Read(buf);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+                    request.Append(System.Text.Encoding.ASCII.GetString(buf, 0, n));
+                }
+                ssl.Write("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nTest message"u8);
+                ssl.ShutdownAsync().GetAwaiter().GetResult();
+            }
+            catch (Exception)
+            {
+                // A client that fails the handshake on purpose ends the exchange early.
+                conn.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _thread.Join();
+        _listener.Close();
+    }
+}
