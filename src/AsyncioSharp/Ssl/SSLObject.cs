@@ -39,6 +39,11 @@ public sealed class SSLObject
     private bool _shutdownSent;
     private bool _peerVerified;
     private SSLError? _verifyError;
+    private SslProtocols _protocol;
+    private int _driving;
+    private TlsCipherSuite _cipherSuite;
+    private string? _alpn;
+    private X509Certificate2? _remoteCertificate;
 
     internal SSLObject(SSLContext context, MemoryBIO incoming, MemoryBIO outgoing, bool serverSide, string? serverHostname)
     {
@@ -59,14 +64,27 @@ public sealed class SSLObject
     public string? ServerHostname { get; }
 
     /// <summary>
-    /// Called (from another thread) when an operation that raised SSLWantReadError finished off the thread that
-    /// drives this object; the owner then retries. Completions on the owner's thread need no call: they happen
-    /// inside <see cref="MemoryBIO.Write"/>, and the owner retries after writing anyway.
+    /// Called when an operation that raised SSLWantReadError finished outside any call of the owner (on another
+    /// thread, or later on its own); the owner then retries. Completions inside <see cref="Feed"/> or another call
+    /// need none: the owner takes its next step right after.
     /// </summary>
     internal Action? Wakeup { get; set; }
 
     /// <summary>Python's <c>do_handshake()</c>.</summary>
     public void DoHandshake()
+    {
+        _driving++;
+        try
+        {
+            DoHandshakeCore();
+        }
+        finally
+        {
+            _driving--;
+        }
+    }
+
+    private void DoHandshakeCore()
     {
         if (_handshakeDone)
         {
@@ -82,6 +100,13 @@ public sealed class SSLObject
         {
             throw _verifyError ?? SslErrors.Map(_handshake.Exception!.InnerException!, HandshakeLine);
         }
+        // Kept, so the session still answers after the connection is gone, as an OpenSSL SSL object does.
+        _protocol = _stream.SslProtocol;
+        _cipherSuite = _stream.NegotiatedCipherSuite;
+        _alpn = _stream.NegotiatedApplicationProtocol.Protocol.IsEmpty ? null : _stream.NegotiatedApplicationProtocol.ToString();
+        _remoteCertificate = _stream.RemoteCertificate is { } remote
+            ? remote as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(remote.GetRawCertData())
+            : null;
         _handshakeDone = true;
     }
 
@@ -98,6 +123,19 @@ public sealed class SSLObject
 
     /// <summary>Python's <c>write(data)</c>: encrypts the bytes into the outgoing BIO; returns their number.</summary>
     public int Write(ReadOnlyMemory<byte> data)
+    {
+        _driving++;
+        try
+        {
+            return WriteCore(data);
+        }
+        finally
+        {
+            _driving--;
+        }
+    }
+
+    private int WriteCore(ReadOnlyMemory<byte> data)
     {
         DoHandshake();
         if (_shutdownSent)
@@ -150,6 +188,19 @@ public sealed class SSLObject
     /// </summary>
     public void Unwrap()
     {
+        _driving++;
+        try
+        {
+            UnwrapCore();
+        }
+        finally
+        {
+            _driving--;
+        }
+    }
+
+    private void UnwrapCore()
+    {
         if (!_shutdownSent)
         {
             _shutdownSent = true;
@@ -187,7 +238,7 @@ public sealed class SSLObject
             return null;
         }
 #pragma warning disable SYSLIB0039 // reporting an old protocol is not using it
-        return _stream.SslProtocol switch
+        return _protocol switch
         {
             SslProtocols.Tls13 => "TLSv1.3",
             SslProtocols.Tls12 => "TLSv1.2",
@@ -205,8 +256,7 @@ public sealed class SSLObject
         {
             return null;
         }
-        var suite = _stream.NegotiatedCipherSuite;
-        return (CipherNames.OpenSslName(suite), Version() ?? "", CipherNames.SecretBits(suite));
+        return (CipherNames.OpenSslName(_cipherSuite), Version() ?? "", CipherNames.SecretBits(_cipherSuite));
     }
 
     /// <summary>Python's <c>compression()</c>: always null, as with every modern OpenSSL build.</summary>
@@ -215,12 +265,7 @@ public sealed class SSLObject
     /// <summary>Python's <c>selected_alpn_protocol()</c>: the protocol ALPN agreed on, or null.</summary>
     public string? SelectedAlpnProtocol()
     {
-        if (!_handshakeDone)
-        {
-            return null;
-        }
-        var protocol = _stream.NegotiatedApplicationProtocol;
-        return protocol.Protocol.IsEmpty ? null : protocol.ToString();
+        return _alpn;
     }
 
     /// <summary>
@@ -234,11 +279,10 @@ public sealed class SSLObject
         {
             throw new ValueError("handshake not done yet");
         }
-        if (_stream.RemoteCertificate is not X509Certificate remote)
+        if (_remoteCertificate is not { } cert)
         {
             return null;
         }
-        var cert = remote as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(remote.GetRawCertData());
         if (binaryForm)
         {
             return cert.RawData;
@@ -264,6 +308,20 @@ public sealed class SSLObject
         return result;
     }
 
+    /// <summary>Writes ciphertext from the peer to the incoming BIO; operations it lets finish are seen by the caller's next step.</summary>
+    internal void Feed(ReadOnlySpan<byte> data)
+    {
+        _driving++;
+        try
+        {
+            _incoming.Write(data);
+        }
+        finally
+        {
+            _driving--;
+        }
+    }
+
     /// <summary>Ends the session: a waiting read sees the end of input and the stream is disposed.</summary>
     internal void Release()
     {
@@ -272,6 +330,19 @@ public sealed class SSLObject
     }
 
     private int ReadInto(Span<byte> destination)
+    {
+        _driving++;
+        try
+        {
+            return ReadIntoCore(destination);
+        }
+        finally
+        {
+            _driving--;
+        }
+    }
+
+    private int ReadIntoCore(Span<byte> destination)
     {
         DoHandshake();
         if (_readCount == 0 && !_closeNotifyReceived)
@@ -424,7 +495,8 @@ public sealed class SSLObject
         task.ContinueWith(t =>
         {
             _ = t.Exception;
-            if (Environment.CurrentManagedThreadId != _ownerThread)
+            // Completions inside a call (or a feed) are seen by that call; any other one needs the owner to retry.
+            if (Environment.CurrentManagedThreadId != _ownerThread || _driving == 0)
             {
                 Wakeup?.Invoke();
             }

@@ -99,7 +99,7 @@ public sealed class SSLProtocol : BufferedProtocol
         SetAppProtocol(appProtocol);
         _appState = callConnectionMade ? AppProtocolState.STATE_INIT : AppProtocolState.STATE_CON_MADE;
         _sslobj = sslcontext.WrapBio(_incoming, _outgoing, serverSide, hostname);
-        _sslobj.Wakeup = WakeupFromOtherThread;
+        _sslobj.Wakeup = WakeupFromSslObject;
         SetReadBufferLimits();
         SetWriteBufferLimits();
         GetAppTransport();
@@ -250,14 +250,14 @@ public sealed class SSLProtocol : BufferedProtocol
     /// <summary>Python's <c>buffer_updated(nbytes)</c>: ciphertext arrived; the current state's step runs.</summary>
     public override void BufferUpdated(int nbytes)
     {
-        _incoming.Write(_sslBuffer.AsSpan(0, nbytes));
+        _sslobj.Feed(_sslBuffer.AsSpan(0, nbytes));
         Step();
     }
 
     /// <summary>Feeds ciphertext the way <see cref="BufferUpdated"/> does, for a transport that copies data out.</summary>
     internal void DataReceived(ReadOnlySpan<byte> data)
     {
-        _incoming.Write(data);
+        _sslobj.Feed(data);
         Step();
     }
 
@@ -280,8 +280,8 @@ public sealed class SSLProtocol : BufferedProtocol
         }
     }
 
-    /// <summary>An SslStream operation finished on another thread: take the step on the loop's thread.</summary>
-    private void WakeupFromOtherThread()
+    /// <summary>An SslStream operation finished outside our calls: take the step on the loop's thread.</summary>
+    private void WakeupFromSslObject()
     {
         try
         {

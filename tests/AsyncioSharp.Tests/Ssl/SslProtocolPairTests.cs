@@ -368,3 +368,40 @@ public sealed class SslProtocolPairTests : IDisposable
         public override void DataReceived(ReadOnlySpan<byte> data) => _transport!.Close();
     }
 }
+
+public sealed class SslEchoCloseTests
+{
+    private sealed class EchoClose : RecordingProtocol
+    {
+        public override void DataReceived(ReadOnlySpan<byte> data)
+        {
+            base.DataReceived(data);
+            ((Transport)Transport!).Write(Data.ToArray());
+            Transport!.Close();
+        }
+    }
+
+    [Fact]
+    public void echo_then_close_delivers_the_echo_before_close_notify()
+    {
+        var loop = new SelectorEventLoop();
+        var clientApp = new RecordingProtocol();
+        var serverApp = new EchoClose();
+        var client = new SSLProtocol(loop, clientApp, SslProtocolPairTests.ClientContext(), null, serverHostname: "localhost");
+        var server = new SSLProtocol(loop, serverApp, SslProtocolPairTests.ServerContext(), null, serverSide: true);
+        MemoryPipeTransport.Pair(loop, client, server);
+        var deadline = loop.Time() + 10;
+        while (clientApp.Transport is null && loop.Time() < deadline)
+        {
+            loop.RunUntilComplete(Asyncio.Sleep(0.001));
+        }
+        ((Transport)clientApp.Transport!).Write("ping\n"u8);
+        while (!clientApp.Lost && loop.Time() < deadline)
+        {
+            loop.RunUntilComplete(Asyncio.Sleep(0.001));
+        }
+        Assert.Equal("ping\n", System.Text.Encoding.ASCII.GetString(clientApp.Data.ToArray()));
+        Assert.Equal(new[] { "made", "data", "eof", "lost" }, clientApp.Events);
+        loop.Close();
+    }
+}
