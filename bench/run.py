@@ -105,7 +105,7 @@ def main():
     if "streams" in extra:
         servers.append(("AsyncioSharp streams (C#)", ["dotnet", BENCH_DLL, "echo-streams", "PORT"]))
     if "python" in extra:
-        runner = ROOT / "src/AsyncioSharp.Runner/bin/Release/net10.0/asynciosharp.dll"
+        runner = ROOT / "src/AsyncioSharp.Runner/bin/Release/net10.0/AsyncioSharp.Runner.dll"
         servers.append(("asynciosharp Python Protocol", ["dotnet", runner, HERE / "echo_server.py", "PORT", "protocol"]))
         servers.append(("asynciosharp Python streams", ["dotnet", runner, HERE / "echo_server.py", "PORT", "streams"]))
     table, results = echo(servers)

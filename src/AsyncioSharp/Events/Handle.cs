@@ -11,11 +11,12 @@ public class Handle
 {
     private static readonly Action<object?> InvokeAction = static state => ((Action)state!)();
 
-    private readonly Action<object?>? _callback;
-    private readonly object? _state;
+    private Action<object?>? _callback;
+    private object? _state;
     private readonly ExecutionContext? _context;
     private protected readonly BaseEventLoop _loop;
     private bool _cancelled;
+    private string? _repr;
 
     internal Handle(Action callback, BaseEventLoop loop, ExecutionContext? context)
         : this(InvokeAction, callback, loop, context)
@@ -31,57 +32,104 @@ public class Handle
         _context = context;
     }
 
-    /// <summary>The callback as Python's repr shows it: the delegate's method, or the wrapped Action's.</summary>
-    internal virtual string CallbackName
-    {
-        get
-        {
-            var d = _state is Delegate inner && _callback == InvokeAction ? inner : _callback!;
-            return $"{d.Method.DeclaringType?.Name}.{d.Method.Name}";
-        }
-    }
+    /// <summary>The callback the user gave (the wrapped Action), or the internal one; null once cancelled.</summary>
+    internal virtual Delegate? Callback => _callback is null ? null : _state is Delegate inner && _callback == InvokeAction ? inner : _callback;
+
+    /// <summary>The task whose step this handle runs, if it is one (Python's <c>_format_handle</c> prints the task).</summary>
+    internal virtual AsyncioTask? StepOf => null;
 
     /// <summary>Calls the callback; internal handles (a task's step, a future's done callback) override it.</summary>
-    private protected virtual void Invoke() => _callback!(_state);
+    private protected virtual void Invoke() => _callback?.Invoke(_state);
 
     /// <summary>Python's <c>Handle.get_context()</c>: the context the callback runs in.</summary>
     public ExecutionContext? GetContext() => _context;
 
-    /// <summary>Python's <c>Handle.cancel()</c>: the callback will not run. Cancelling twice does nothing.</summary>
+    /// <summary>
+    /// Python's <c>Handle.cancel()</c>: the callback will not run and is released (in debug mode the repr is kept
+    /// first, for slow-callback warnings). Cancelling twice does nothing.
+    /// </summary>
     public virtual void Cancel()
     {
+        if (_cancelled)
+        {
+            return;
+        }
         _cancelled = true;
+        if (_loop.GetDebug())
+        {
+            _repr = ToString();
+        }
+        _callback = null;
+        _state = null;
     }
 
     /// <summary>Python's <c>Handle.cancelled()</c>.</summary>
     public bool Cancelled() => _cancelled;
 
-    /// <summary>Runs the callback; an exception goes to the loop's exception handler, as in Python's <c>Handle._run</c>.</summary>
+    /// <summary>
+    /// Runs the callback (Python's <c>Handle._run</c>): an exception goes to the loop's exception handler, except
+    /// <see cref="KeyboardInterrupt"/> and <see cref="SystemExit"/>, which propagate out of the loop as in Python.
+    /// </summary>
     internal void Run()
     {
+        if (_cancelled)
+        {
+            return;
+        }
         try
         {
             var context = _context;
-            if (context is null || ReferenceEquals(context, ExecutionContext.Capture()))
+            if (context is null)
             {
                 Invoke();
+            }
+            else if (ReferenceEquals(context, ExecutionContext.Capture()))
+            {
+                try
+                {
+                    Invoke();
+                }
+                finally
+                {
+                    // What the callback set stays in its context (Python's context.run), not in the loop's.
+                    if (!ReferenceEquals(ExecutionContext.Capture(), context))
+                    {
+                        ExecutionContext.Restore(context);
+                    }
+                }
             }
             else
             {
                 ExecutionContext.Run(context, static s => ((Handle)s!).Invoke(), this);
             }
         }
-        catch (Exception exc)
+        catch (Exception exc) when (exc is not (KeyboardInterrupt or SystemExit))
         {
+            var callback = Callback;
             _loop.CallExceptionHandler(new Dictionary<string, object?>
             {
-                ["message"] = $"Exception in callback {CallbackName}",
+                ["message"] = $"Exception in callback {(callback is null ? "None" : FormatHelpers.FormatCallback(callback))}",
                 ["exception"] = exc,
                 ["handle"] = this,
             });
         }
     }
 
-    /// <inheritdoc />
-    public override string ToString() => $"<{GetType().Name}{(_cancelled ? " cancelled" : "")} {CallbackName}>";
+    /// <summary>Python's <c>_repr_info()</c>: the words between the angle brackets of the repr.</summary>
+    private protected virtual List<string> ReprInfo()
+    {
+        var info = new List<string> { GetType().Name };
+        if (_cancelled)
+        {
+            info.Add("cancelled");
+        }
+        if (Callback is { } callback)
+        {
+            info.Add(FormatHelpers.FormatCallback(callback));
+        }
+        return info;
+    }
+
+    /// <summary>Python's <c>repr(handle)</c>: <c>&lt;Handle Class.method()&gt;</c>, <c>&lt;Handle cancelled&gt;</c>.</summary>
+    public override string ToString() => _repr ?? $"<{string.Join(" ", ReprInfo())}>";
 }

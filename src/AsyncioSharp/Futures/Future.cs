@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -238,19 +239,50 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
     };
 
     /// <summary>The name used in messages such as "Future exception was never retrieved".</summary>
-    private protected virtual string KindName => "Future";
-
-    /// <inheritdoc />
-    public override string ToString()
+    private protected virtual string KindName
     {
-        var info = _state switch
+        get
         {
-            State.Finished when _exception is not null => $"finished exception={_exception.GetType().Name}({_exception.Message})",
-            State.Finished => $"finished result={_result ?? "None"}",
-            _ => StateName.ToLowerInvariant(),
-        };
-        return $"<{KindName} {info}>";
+            // Python prints the class name; a C# generic's arity suffix ("Future`1") is not part of it.
+            var name = GetType().Name;
+            var tick = name.IndexOf('`');
+            return tick < 0 ? name : name[..tick];
+        }
     }
+
+    /// <summary>Python's <c>_future_repr_info</c>: the state, the result or exception, the callbacks.</summary>
+    private protected virtual List<string> ReprInfo()
+    {
+        var info = new List<string> { StateName.ToLowerInvariant() };
+        if (_state == State.Finished)
+        {
+            info.Add(_exception is not null ? $"exception={FormatHelpers.Repr(_exception)}" : $"result={FormatHelpers.Repr(_result)}");
+        }
+        var callbacks = new List<Delegate>();
+        if (_callback0?.Callback is { } first)
+        {
+            callbacks.Add(first);
+        }
+        if (_callbacks is not null)
+        {
+            callbacks.AddRange(_callbacks.Select(c => c.Callback).OfType<Delegate>());
+        }
+        if (callbacks.Count > 0)
+        {
+            var shown = callbacks.Count switch
+            {
+                1 => FormatHelpers.FormatCallback(callbacks[0]),
+                2 => $"{FormatHelpers.FormatCallback(callbacks[0])}, {FormatHelpers.FormatCallback(callbacks[1])}",
+                _ => $"{FormatHelpers.FormatCallback(callbacks[0])}, <{callbacks.Count - 2} more>, {FormatHelpers.FormatCallback(callbacks[^1])}",
+            };
+            info.Add($"cb=[{shown}]");
+        }
+        return info;
+    }
+
+    /// <summary>Python's <c>repr(future)</c>: <c>&lt;Future finished result=42&gt;</c>; a future met again while printing itself shows as <c>...</c>.</summary>
+    public override string ToString() =>
+        FormatHelpers.GuardRecursion(this, () => $"<{KindName} {string.Join(" ", ReprInfo())}>");
 
     /// <summary>Reports "exception was never retrieved" when a future whose exception nobody read is collected.</summary>
     private sealed class UnretrievedExceptionGuard

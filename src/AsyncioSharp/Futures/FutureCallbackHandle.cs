@@ -18,7 +18,7 @@ internal sealed class FutureCallbackHandle : Handle
 
     internal bool Is(Action<Future> fn) => _fn.Equals(fn);
 
-    internal override string CallbackName => $"{_fn.Method.DeclaringType?.Name}.{_fn.Method.Name}";
+    internal override Delegate? Callback => Cancelled() ? null : _fn;
 
     private protected override void Invoke() => _fn(_future);
 }

@@ -74,6 +74,7 @@ public partial class SelectorEventLoop : BaseEventLoop
         }
         _fdHandles.Clear();
         _selector.Dispose();
+        RemoveSignalHandlers();
     }
 
     /// <inheritdoc />

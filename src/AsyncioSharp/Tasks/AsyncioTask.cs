@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace AsyncioSharp;
@@ -86,7 +87,8 @@ public class AsyncioTask : Future
     /// <summary>The task whose coroutine is running on this thread right now, if any.</summary>
     internal static AsyncioTask? Current => t_current;
 
-    private protected override string KindName => "Task";
+    private protected override string KindName =>
+        GetType() == typeof(AsyncioTask) || (GetType().IsGenericType && GetType().GetGenericTypeDefinition() == typeof(AsyncioTask<>)) ? "Task" : base.KindName;
 
     /// <summary>Python's <c>get_coro()</c>.</summary>
     public Coroutine GetCoro() => _coro;
@@ -123,7 +125,8 @@ public class AsyncioTask : Future
     {
         if (Done())
         {
-            return false;
+            // As Python's _log_traceback = False: cancelling a finished task silences "exception was never retrieved".
+            return CancelCore(msg);
         }
         _numCancelsRequested++;
         if (_futWaiter is not null && _futWaiter.Cancel(msg))
@@ -175,7 +178,8 @@ public class AsyncioTask : Future
         {
             future.AddDoneHandle(_stepHandle);
             _futWaiter = future;
-            if (_mustCancel && future.Cancel(_cancelMessage))
+            // A cancellation that arrived while the coroutine awaited a .NET awaitable is pending too: deliver it here.
+            if ((_mustCancel || _pendingThrow is CancelledError) && future.Cancel(_cancelMessage))
             {
                 _mustCancel = false;
             }
@@ -261,6 +265,11 @@ public class AsyncioTask : Future
                 break;
             case { } error:
                 SetExceptionCore(error);
+                if (error is KeyboardInterrupt or SystemExit)
+                {
+                    // Python's Task.__step sets them and re-raises them, so they stop the loop.
+                    ExceptionDispatchInfo.Throw(error);
+                }
                 break;
             default:
                 if (_mustCancel || leftOver is CancelledError)
@@ -283,12 +292,21 @@ public class AsyncioTask : Future
 
     private static CancelledError MakeCancelledError(string? msg) => new(msg);
 
-    /// <inheritdoc />
-    public override string ToString()
+    /// <summary>Python's <c>base_tasks._task_repr_info</c>: the future's info with the name, the coroutine and what the task waits for.</summary>
+    private protected override List<string> ReprInfo()
     {
-        var state = base.ToString();
-        var info = state[(state.IndexOf(' ') + 1)..^1];
-        return $"<Task {info} name='{GetName()}' coro={_coro}>";
+        var info = base.ReprInfo();
+        if (_numCancelsRequested > 0 && !Done())
+        {
+            info[0] = "cancelling";
+        }
+        info.Insert(1, $"name={FormatHelpers.Repr(GetName())}");
+        info.Insert(2, $"coro=<{_coro.Format()}>");
+        if (_futWaiter is not null)
+        {
+            info.Insert(3, $"wait_for={_futWaiter}");
+        }
+        return info;
     }
 }
 

@@ -13,7 +13,9 @@ internal sealed class TaskStepHandle : Handle
         _task = task;
     }
 
-    internal override string CallbackName => "Task.task_step";
+    internal override System.Delegate? Callback => (System.Action)_task.Step;
+
+    internal override AsyncioTask? StepOf => _task;
 
     private protected override void Invoke() => _task.Step();
 }
