@@ -16,7 +16,7 @@ public abstract partial class BaseEventLoop
         }
         if (transport is not IStartTlsCompatible)
         {
-            throw new TypeError($"transport {transport} is not supported by start_tls()");
+            throw new TypeError($"transport {transport?.ToString() ?? "None"} is not supported by start_tls()");
         }
         return StartTlsCore((Transport)transport, protocol, sslcontext, serverSide, serverHostname, sslHandshakeTimeout, sslShutdownTimeout);
     }
