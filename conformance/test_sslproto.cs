@@ -154,17 +154,22 @@ public class SslProtoHandshakeTests : LoopTestCase
     }
 }
 
+/// <summary>CPython's <c>test_sslproto.SelectorStartTLSTests</c>: <see cref="BaseStartTLS"/> on the selector loop.</summary>
+public class SelectorStartTLSTests : BaseStartTLS
+{
+}
+
 /// <summary>
-/// CPython's <c>test_sslproto.BaseStartTLS</c> on the selector loop (<c>SelectorStartTLSTests</c>): start_tls and
-/// TLS connections against a blocking peer thread that switches to TLS mid-stream.
+/// CPython's <c>test_sslproto.BaseStartTLS</c>: start_tls and TLS connections against a blocking peer thread that
+/// switches to TLS mid-stream.
 /// </summary>
-public class SelectorStartTLSTests : LoopTestCase
+public abstract class BaseStartTLS : LoopTestCase
 {
     private const int PAYLOAD_SIZE = 1024 * 100;
     private const double TIMEOUT = 60;
     private static readonly byte[] HELLO_MSG = Enumerable.Repeat((byte)'1', PAYLOAD_SIZE).ToArray();
 
-    static SelectorStartTLSTests() => TlsSupport.Prime();
+    static BaseStartTLS() => TlsSupport.Prime();
 
     private class ClientProto : Protocol
     {
