@@ -50,6 +50,30 @@ internal static class TlsSupport
     public static SSLContext DummyClientContext() =>
         new(SslModule.PROTOCOL_TLS_CLIENT) { CheckHostname = false, VerifyMode = VerifyMode.CERT_NONE };
 
+    /// <summary>What connection_lost does with a test's future: its result on a clean end, else the exception.</summary>
+    public static void Settle(Future future, Exception? exc)
+    {
+        if (exc is null)
+        {
+            future.SetResult(null);
+        }
+        else
+        {
+            future.SetException(exc);
+        }
+    }
+
+    /// <summary>CPython's <c>self.assertIsNone(weakref())</c> after <c>gc_collect()</c>.</summary>
+    public static void AssertCollected(WeakReference reference)
+    {
+        for (var i = 0; i < 3 && reference.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        Xunit.Assert.False(reference.IsAlive);
+    }
+
     private static void Step(Action handshake)
     {
         try

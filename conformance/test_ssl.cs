@@ -90,15 +90,6 @@ public class TestSSL : LoopTestCase
         return new WeakReference(ctx);
     }
 
-    private static void AssertCollected(WeakReference reference)
-    {
-        for (var i = 0; i < 3 && reference.IsAlive; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-        Assert.False(reference.IsAlive);
-    }
 
     [Fact]
     public void test_handshake_timeout_handler_leak()
@@ -112,7 +103,7 @@ public class TestSSL : LoopTestCase
         }
         RunBriefly();
         // The SSLProtocol, and the context it holds, must be garbage.
-        AssertCollected(ctx);
+        TlsSupport.AssertCollected(ctx);
     }
 
     private sealed class LostProtocol : Protocol
@@ -141,14 +132,7 @@ public class TestSSL : LoopTestCase
 
         public override void ConnectionLost(Exception? exc)
         {
-            if (exc is null)
-            {
-                Fut.SetResult(null);
-            }
-            else
-            {
-                Fut.SetException(exc);
-            }
+            TlsSupport.Settle(Fut, exc);
         }
     }
 
@@ -193,7 +177,7 @@ public class TestSSL : LoopTestCase
             ctx = ShutdownRun(srv);
         }
         RunBriefly();
-        AssertCollected(ctx);
+        TlsSupport.AssertCollected(ctx);
     }
 
     [Fact]

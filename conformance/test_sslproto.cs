@@ -223,15 +223,6 @@ public abstract class BaseStartTLS : LoopTestCase
         Assert.Fail($"{typeof(TException).Name} not raised");
     }
 
-    private static void AssertCollected(WeakReference reference)
-    {
-        for (var i = 0; i < 3 && reference.IsAlive; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-        Assert.False(reference.IsAlive);
-    }
 
     [Fact]
     public void test_start_tls_client_reg_proto_1()
@@ -263,7 +254,7 @@ public abstract class BaseStartTLS : LoopTestCase
         }
         // No garbage is left if SSL is closed uncleanly.
         RunBriefly();
-        AssertCollected(context);
+        TlsSupport.AssertCollected(context);
     }
 
     [Fact]
@@ -293,7 +284,7 @@ public abstract class BaseStartTLS : LoopTestCase
         }
         // No garbage is left for the SSL client even if the protocol keeps the transport.
         RunBriefly();
-        AssertCollected(context);
+        TlsSupport.AssertCollected(context);
     }
 
     private sealed class ClientProtoFirst : BufferedProtocol
@@ -421,14 +412,7 @@ public abstract class BaseStartTLS : LoopTestCase
         public override void ConnectionLost(Exception? exc)
         {
             Transport = null;
-            if (exc is null)
-            {
-                _onConLost.SetResult(null);
-            }
-            else
-            {
-                _onConLost.SetException(exc);
-            }
+            TlsSupport.Settle(_onConLost, exc);
         }
     }
 
@@ -517,7 +501,7 @@ public abstract class BaseStartTLS : LoopTestCase
         Assert.Empty(messages);
         // The handshake timeout timer is cancelled, freeing what it refers to at once.
         RunBriefly();
-        AssertCollected(context);
+        TlsSupport.AssertCollected(context);
     }
 
     [Fact]
@@ -580,14 +564,7 @@ public abstract class BaseStartTLS : LoopTestCase
 
         public override void ConnectionLost(Exception? exc)
         {
-            if (exc is null)
-            {
-                Lost.SetResult(null);
-            }
-            else
-            {
-                Lost.SetException(exc);
-            }
+            TlsSupport.Settle(Lost, exc);
         }
     }
 

@@ -826,21 +826,8 @@ public sealed class SSLProtocol : BufferedProtocol
             return;
         }
         AppReadingPaused = false;
-        _loop.CallSoon(() =>
-        {
-            switch (_state)
-            {
-                case SSLProtocolState.WRAPPED:
-                    DoRead();
-                    break;
-                case SSLProtocolState.FLUSHING:
-                    DoFlush();
-                    break;
-                case SSLProtocolState.SHUTDOWN:
-                    DoShutdown();
-                    break;
-            }
-        });
+        // The step of the current state, as for new ciphertext (the application only reads once wrapped).
+        _loop.CallSoon(Step);
     }
 
     // Flow control for reads from the transport below
