@@ -103,6 +103,20 @@ public sealed class MemoryBIO
         }
     }
 
+    /// <summary>Hands every buffered byte to <paramref name="transport"/> (which copies what it keeps), without a copy of our own.</summary>
+    internal void DrainTo(WriteTransport transport)
+    {
+        lock (_gate)
+        {
+            if (_count == 0)
+            {
+                return;
+            }
+            transport.Write(_buffer.AsSpan(_start, _count));
+            Consume(_count);
+        }
+    }
+
     /// <summary>
     /// Reads into <paramref name="destination"/>: at once when bytes are buffered or the end was written, otherwise
     /// when the next <see cref="Write"/> or <see cref="WriteEof"/> comes. One read may wait at a time.

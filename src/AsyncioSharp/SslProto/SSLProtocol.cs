@@ -616,11 +616,7 @@ public sealed class SSLProtocol : BufferedProtocol
     {
         if (!_sslWritingPaused && _transport is WriteTransport writable)
         {
-            var data = _outgoing.Read();
-            if (data.Length > 0)
-            {
-                writable.Write(data);
-            }
+            _outgoing.DrainTo(writable);
         }
         ControlAppWriting();
     }
