@@ -73,7 +73,7 @@ public class AsyncioQueue<T> : LoopBoundMixin
     }
 
     /// <summary>Python's <c>_format()</c>.</summary>
-    private protected string Format()
+    internal string Format()
     {
         var result = $"maxsize={_maxsize}";
         if (Count > 0)
@@ -94,6 +94,15 @@ public class AsyncioQueue<T> : LoopBoundMixin
         }
         return result;
     }
+
+    /// <summary>Python's <c>_getters</c>, for tests.</summary>
+    internal LinkedList<Future> Getters => _getters;
+
+    /// <summary>Python's <c>_putters</c>, for tests.</summary>
+    internal LinkedList<Future> Putters => _putters;
+
+    /// <summary>Python's <c>_unfinished_tasks</c>, settable for tests as in Python.</summary>
+    internal int UnfinishedTasks { get => _unfinishedTasks; set => _unfinishedTasks = value; }
 
     /// <summary>Python's <c>qsize()</c>.</summary>
     public int Qsize() => Count;
