@@ -1,1 +1,16 @@
-Console.WriteLine("benchmarks: see bench/README.md");
+using System.Text.Json;
+using AsyncioSharp.Bench;
+
+// bench/run.sh drives this: `micro` prints the loop micro-benchmarks as JSON (operations per second).
+switch (args.FirstOrDefault())
+{
+    case "micro":
+        Console.WriteLine(JsonSerializer.Serialize(Micro.Run(args.ElementAtOrDefault(1))));
+        return 0;
+    case "echo-protocol":
+        Echo.RunProtocol(int.Parse(args[1]));
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: AsyncioSharp.Bench micro [NAME] | echo-protocol PORT");
+        return 2;
+}

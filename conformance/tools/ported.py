@@ -41,7 +41,8 @@ def csharp_tests():
             continue
         current = None
         for line in path.read_text().splitlines():
-            m = re.search(r"\bclass\s+(\w+)", line)
+            # Only top-level classes (not indented) name a CPython class; nested ones are helpers.
+            m = re.match(r"(?:public |internal )?(?:sealed |abstract |static |partial )*class\s+(\w+)", line)
             if m:
                 current = m.group(1)
             m = re.search(r"\b(test\w*)\s*\(", line)

@@ -25,10 +25,13 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
 
     private static readonly double TicksToSeconds = 1.0 / Stopwatch.Frequency;
 
+    // While callbacks keep the loop busy, I/O is still polled at least this often (20 microseconds).
+    private static readonly long BusyPollInterval = Stopwatch.Frequency / 50_000;
+    private long _lastPoll;
+
     private readonly Queue<Handle> _ready = new();
     private readonly PriorityQueue<TimerHandle, (double When, long Seq)> _scheduled = new();
     private readonly ConcurrentQueue<Handle> _inbox = new();
-    private readonly ConditionalWeakTable<AsyncioTask, object?> _allTasks = new();
     private long _timerSeq;
     private int _timerCancelledCount;
     private bool _stopping;
@@ -41,10 +44,14 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     private ExceptionHandler? _exceptionHandler;
     private AsyncioTask? _currentTask;
 
-    /// <summary>Creates a loop; debug mode follows the PYTHONASYNCIODEBUG environment variable, as in Python.</summary>
+    /// <summary>
+    /// Creates a loop; debug mode is on when the PYTHONASYNCIODEBUG or PYTHONDEVMODE environment variable is
+    /// non-empty, as in Python (<c>coroutines._is_debug_mode()</c>).
+    /// </summary>
     protected BaseEventLoop()
     {
-        _debug = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PYTHONASYNCIODEBUG"));
+        _debug = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PYTHONASYNCIODEBUG")) ||
+                 !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PYTHONDEVMODE"));
     }
 
     /// <summary>Python's <c>slow_callback_duration</c>: in debug mode, callbacks slower than this (seconds) are logged.</summary>
@@ -70,8 +77,20 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// <summary>Wakes a loop blocked in <see cref="Select"/> (Python's <c>_write_to_self</c>).</summary>
     private protected abstract void WriteToSelf();
 
+    /// <summary>Python's <c>_ready</c>, for tests: the callbacks the next iteration runs.</summary>
+    internal IReadOnlyCollection<Handle> Ready => _ready;
+
+    /// <summary>Python's <c>_scheduled</c>, for tests: the timers in the heap, in no particular order.</summary>
+    internal IEnumerable<TimerHandle> ScheduledTimers => _scheduled.UnorderedItems.Select(item => item.Element);
+
+    /// <summary>Python's <c>_timer_cancelled_count</c>, for tests.</summary>
+    internal int TimerCancelledCount => _timerCancelledCount;
+
+    /// <summary>Python's <c>_default_executor</c>, for tests.</summary>
+    internal Executor? DefaultExecutor => _defaultExecutor;
+
     /// <summary>Appends a handle to the ready queue (Python's <c>_add_callback</c>).</summary>
-    private protected void AddCallback(Handle handle)
+    internal void AddCallback(Handle handle)
     {
         if (!handle.Cancelled())
         {
@@ -150,7 +169,15 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// <summary>Python's <c>run_until_complete(future)</c>, typed.</summary>
     public T RunUntilComplete<T>(IAwaitable<T> future) => (T)RunUntilComplete((IAwaitable)future)!;
 
-    private static void RunUntilCompleteCallback(Future fut) => fut.Loop.Stop();
+    /// <summary>Python's <c>_run_until_complete_cb</c>: a KeyboardInterrupt or SystemExit is already propagating out of the loop, so it does not stop it.</summary>
+    private static void RunUntilCompleteCallback(Future fut)
+    {
+        if (!fut.Cancelled() && fut.Exception() is KeyboardInterrupt or SystemExit)
+        {
+            return;
+        }
+        fut.Loop.Stop();
+    }
 
     /// <inheritdoc />
     public override void Stop() => _stopping = true;
@@ -221,7 +248,10 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
             }
             catch (Exception ex)
             {
-                CallSoonThreadsafe(() => future.SetException(ex));
+                if (!IsClosed())
+                {
+                    CallSoonThreadsafe(() => future.SetException(ex));
+                }
             }
         }) { IsBackground = true, Name = "asyncio-shutdown-executor" };
         thread.Start();
@@ -285,15 +315,28 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         }
         CheckCallback(callback, "call_soon");
         var handle = new Handle(callback, this, context ?? ExecutionContext.Capture());
+        DrainInboxBeforeEnqueue();
         _ready.Enqueue(handle);
         return handle;
     }
 
-    /// <summary>Schedules an internal callback (futures' done callbacks, task steps) without the public checks.</summary>
+    /// <summary>Queues a prepared internal handle (a done callback, a task's step) without the public checks.</summary>
+    internal void CallSoonHandle(Handle handle)
+    {
+        CheckClosed();
+        _ready.Enqueue(handle);
+    }
+
+    /// <summary>Schedules an internal callback without the public checks.</summary>
     internal Handle CallSoonCore(Action<object?> callback, object? state, ExecutionContext? context)
     {
         CheckClosed();
+        if (_debug)
+        {
+            CheckThread();
+        }
         var handle = new Handle(callback, state, this, context);
+        DrainInboxBeforeEnqueue();
         _ready.Enqueue(handle);
         return handle;
     }
@@ -305,10 +348,6 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// <inheritdoc />
     public override TimerHandle CallAt(double when, Action callback, ExecutionContext? context = null)
     {
-        if (double.IsNaN(when))
-        {
-            throw new ValueError("when cannot be NaN");
-        }
         CheckClosed();
         if (_debug)
         {
@@ -385,11 +424,11 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// <inheritdoc />
     public override TaskFactory? GetTaskFactory() => _taskFactory;
 
-    internal void RegisterTask(AsyncioTask task) => _allTasks.AddOrUpdate(task, null);
+    /// <summary>The loop's pending tasks (Python's <c>_all_tasks</c>, for this loop).</summary>
+    internal TaskRegistry Tasks { get; } = new();
 
     /// <summary>The tasks of this loop that are not done (Python's <c>all_tasks(loop)</c>).</summary>
-    internal HashSet<AsyncioTask> AllTasks() =>
-        _allTasks.Select(pair => pair.Key).Where(t => !t.Done()).ToHashSet();
+    internal HashSet<AsyncioTask> AllTasks() => Tasks.Alive();
 
     internal void EnterTask(AsyncioTask task)
     {
@@ -449,7 +488,8 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     public Future<T> RunInExecutor<T>(Executor? executor, Func<T> func)
     {
         var typed = CreateFuture<T>();
-        var untyped = RunInExecutor(executor, () => func());
+        // Through the base type: C# overload resolution in this class would pick this generic method again.
+        var untyped = ((AbstractEventLoop)this).RunInExecutor(executor, () => func());
         Futures.ChainFuture(untyped, typed);
         return typed;
     }
@@ -459,7 +499,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     {
         if (executor is not ThreadPoolExecutor)
         {
-            throw new TypeError("executor must be ThreadPoolExecutor");
+            throw new TypeError("executor must be ThreadPoolExecutor instance");
         }
         _defaultExecutor = executor;
     }
@@ -487,7 +527,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
             {
                 continue;
             }
-            lines.Add($"{key}: {context[key]}");
+            lines.Add($"{key}: {FormatHelpers.Repr(context[key])}");
         }
         Log.Error(string.Join("\n", lines), context.GetValueOrDefault("exception") as Exception);
     }
@@ -501,7 +541,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
             {
                 DefaultExceptionHandler(context);
             }
-            catch (Exception exc)
+            catch (Exception exc) when (exc is not (KeyboardInterrupt or SystemExit))
             {
                 Log.Error("Exception in default exception handler", exc);
             }
@@ -511,7 +551,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         {
             _exceptionHandler(this, context);
         }
-        catch (Exception exc)
+        catch (Exception exc) when (exc is not (KeyboardInterrupt or SystemExit))
         {
             try
             {
@@ -522,17 +562,20 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
                     ["context"] = context,
                 });
             }
-            catch (Exception inner)
+            catch (Exception inner) when (inner is not (KeyboardInterrupt or SystemExit))
             {
                 Log.Error("Exception in default exception handler while handling an unexpected error in custom exception handler", inner);
             }
         }
     }
 
-    /// <summary>Reports from a finalizer thread: through the loop when it can still run callbacks, else directly.</summary>
+    /// <summary>
+    /// Reports from the finalizer thread (Python's <c>__del__</c> reports at once): a running loop gets it on its
+    /// thread, so handlers never run concurrently with it; a loop that is not running gets it directly.
+    /// </summary>
     internal void ReportFromFinalizer(Dictionary<string, object?> context)
     {
-        if (_closed)
+        if (_closed || !IsRunning())
         {
             CallExceptionHandler(context);
             return;
@@ -562,8 +605,9 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// callbacks are ready), move due timers to the ready queue, then run exactly the callbacks ready now;
     /// callbacks they schedule wait for the next iteration.
     /// </summary>
-    private void RunOnce()
+    internal void RunOnce()
     {
+        Tasks.Sweep(this);
         var scheduledCount = _scheduled.Count;
         if (scheduledCount > MinScheduledTimerHandles &&
             (double)_timerCancelledCount / scheduledCount > MinCancelledTimerHandlesFraction)
@@ -592,17 +636,29 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         }
 
         DrainInbox();
-        double? timeout = null;
         if (_ready.Count > 0 || _stopping)
         {
-            timeout = 0;
+            // Callbacks are waiting: poll I/O without blocking, but not on every iteration of a burst of
+            // callback-only iterations, where the system call would cost more than the callbacks themselves.
+            var now = Stopwatch.GetTimestamp();
+            if (now - _lastPoll >= BusyPollInterval || _stopping)
+            {
+                _lastPoll = now;
+                Select(0);
+                DrainInbox();
+            }
         }
-        else if (_scheduled.TryPeek(out var next, out _))
+        else
         {
-            timeout = Math.Clamp(next.When() - Time(), 0, MaximumSelectTimeout);
+            double? timeout = null;
+            if (_scheduled.TryPeek(out var next, out _))
+            {
+                timeout = Math.Clamp(next.When() - Time(), 0, MaximumSelectTimeout);
+            }
+            Select(timeout);
+            _lastPoll = Stopwatch.GetTimestamp();
+            DrainInbox();
         }
-        Select(timeout);
-        DrainInbox();
 
         if (_scheduled.Count > 0)
         {
@@ -630,13 +686,25 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
                 var dt = Time() - t0;
                 if (dt >= SlowCallbackDuration)
                 {
-                    Log.Warning($"Executing {handle} took {dt:F3} seconds");
+                    Log.Warning($"Executing {(object?)handle.StepOf ?? handle} took {dt.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} seconds");
                 }
             }
             else
             {
                 handle.Run();
             }
+        }
+    }
+
+    /// <summary>
+    /// Keeps the ready queue in call order across threads: a call_soon_threadsafe that happened before this
+    /// call_soon is queued first, as in Python, where both append to the same deque.
+    /// </summary>
+    private void DrainInboxBeforeEnqueue()
+    {
+        if (!_inbox.IsEmpty)
+        {
+            DrainInbox();
         }
     }
 

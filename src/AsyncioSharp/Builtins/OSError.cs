@@ -90,6 +90,9 @@ public class TimeoutError : OSError
     /// <summary>Creates the error with a message.</summary>
     public TimeoutError(string message) : base(message) { }
 
+    /// <summary>Creates the error with a message and its cause (Python: <c>raise TimeoutError from exc</c>).</summary>
+    public TimeoutError(string message, Exception? inner) : base(message, inner) { }
+
     /// <summary>Creates the error from an errno and its text (ETIMEDOUT).</summary>
     public TimeoutError(int errno, string strerror) : base(errno, strerror) { }
 }

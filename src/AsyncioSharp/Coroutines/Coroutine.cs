@@ -148,11 +148,33 @@ public abstract class Coroutine : IAwaitable, ICriticalNotifyCompletion
     /// <summary>Part of the awaiter pattern, for awaits from outside asyncio coroutines.</summary>
     public void UnsafeOnCompleted(Action continuation) => _continuation = continuation;
 
-    /// <inheritdoc />
-    public override string ToString() => $"<coroutine {Name}>";
+    /// <summary>Python's <c>repr(coro)</c>: <c>&lt;coroutine object Name&gt;</c> (.NET has no address to show).</summary>
+    public override string ToString() => $"<coroutine object {Name}>";
+
+    /// <summary>
+    /// Python's <c>coroutines._format_coroutine</c> without the source position .NET cannot give:
+    /// <c>Name() running</c> until the body ends (Python says so of a coroutine with a frame), <c>Name() done</c> after.
+    /// </summary>
+    internal string Format() => _state == State.Done ? $"{Name}() done" : $"{Name}() running";
 
     /// <summary>The coroutine's name as Python's repr shows it (<c>__qualname__</c>).</summary>
-    internal virtual string Name => GetType().Name;
+    internal string Name => NameOf(GetType());
+
+    /// <summary>The name of the coroutines of a type: an async method's name (its state machine is "&lt;Method&gt;d__N").</summary>
+    internal static string NameOf(Type coroutineType)
+    {
+        if (coroutineType.IsGenericType && coroutineType.GetGenericTypeDefinition() == typeof(StateMachineCoroutine<,>))
+        {
+            var name = coroutineType.GetGenericArguments()[1].Name;
+            var end = name.IndexOf('>');
+            return name.StartsWith('<') && end > 0 ? name[1..end] : name;
+        }
+        if (coroutineType.IsGenericType && coroutineType.GetGenericTypeDefinition() == typeof(SleepCoroutine<>))
+        {
+            return "sleep";
+        }
+        return coroutineType.Name;
+    }
 }
 
 /// <summary>A coroutine whose result is a <typeparamref name="T"/>: a C# method declared <c>async Coroutine&lt;T&gt;</c>.</summary>

@@ -20,15 +20,4 @@ internal sealed class StateMachineCoroutine<T, TStateMachine> : StateMachineCoro
     internal TStateMachine StateMachine = default!;
 
     private protected override void MoveNext() => StateMachine.MoveNext();
-
-    internal override string Name
-    {
-        get
-        {
-            // The compiler names the state machine "<Method>d__N".
-            var name = typeof(TStateMachine).Name;
-            var end = name.IndexOf('>');
-            return name.StartsWith('<') && end > 0 ? name[1..end] : name;
-        }
-    }
 }

@@ -117,8 +117,11 @@ public abstract class AbstractEventLoop
         double? sslShutdownTimeout = null, bool startServing = true)
         => throw new NotImplementedException();
 
-    /// <summary>Python's <c>sendfile(transport, file, offset=0, count=None, *, fallback=True)</c>: the number of bytes sent.</summary>
-    public virtual Coroutine<long> Sendfile(BaseTransport transport, FileStream file, long offset = 0, long? count = null, bool fallback = true)
+    /// <summary>
+    /// Python's <c>sendfile(transport, file, offset=0, count=None, *, fallback=True)</c>: the number of bytes sent.
+    /// Zero-copy for a <see cref="FileStream"/>; any readable stream goes through the fallback, as in Python.
+    /// </summary>
+    public virtual Coroutine<long> Sendfile(BaseTransport transport, Stream file, long offset = 0, long? count = null, bool fallback = true)
         => throw new NotImplementedException();
 
     /// <summary>
@@ -158,10 +161,11 @@ public abstract class AbstractEventLoop
 
     /// <summary>
     /// Python's <c>create_datagram_endpoint(protocol_factory, local_addr=None, remote_addr=None, *, family=0, proto=0,
-    /// flags=0, reuse_address=None, reuse_port=None, allow_broadcast=None, sock=None)</c>.
+    /// flags=0, reuse_address=None, reuse_port=None, allow_broadcast=None, sock=None)</c>. The addresses are a
+    /// <c>(string Host, int Port)</c> tuple, or a path string for AF_UNIX, as Python takes a tuple or a str.
     /// </summary>
     public virtual Coroutine<(DatagramTransport Transport, BaseProtocol Protocol)> CreateDatagramEndpoint(
-        Func<BaseProtocol> protocolFactory, (string Host, int Port)? localAddr = null, (string Host, int Port)? remoteAddr = null,
+        Func<BaseProtocol> protocolFactory, object? localAddr = null, object? remoteAddr = null,
         AddressFamily family = AddressFamily.Unspecified, ProtocolType proto = 0, int flags = 0, bool? reuseAddress = null,
         bool? reusePort = null, bool? allowBroadcast = null, Socket? sock = null)
         => throw new NotImplementedException();
@@ -227,8 +231,11 @@ public abstract class AbstractEventLoop
     /// <summary>Python's <c>sock_accept(sock)</c>: (conn, address).</summary>
     public virtual Coroutine<(Socket Conn, EndPoint Address)> SockAccept(Socket sock) => throw new NotImplementedException();
 
-    /// <summary>Python's <c>sock_sendfile(sock, file, offset=0, count=None, *, fallback=None)</c>: the number of bytes sent.</summary>
-    public virtual Coroutine<long> SockSendfile(Socket sock, FileStream file, long offset = 0, long? count = null, bool fallback = true)
+    /// <summary>
+    /// Python's <c>sock_sendfile(sock, file, offset=0, count=None, *, fallback=None)</c>: the number of bytes sent.
+    /// Zero-copy for a <see cref="FileStream"/>; any readable stream goes through the fallback, as in Python.
+    /// </summary>
+    public virtual Coroutine<long> SockSendfile(Socket sock, Stream file, long offset = 0, long? count = null, bool fallback = true)
         => throw new NotImplementedException();
 
     // Signal handling.

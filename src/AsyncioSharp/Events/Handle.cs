@@ -11,8 +11,8 @@ public class Handle
 {
     private static readonly Action<object?> InvokeAction = static state => ((Action)state!)();
 
-    private readonly Action<object?> _callback;
-    private readonly object? _state;
+    private Action<object?>? _callback;
+    private object? _state;
     private readonly ExecutionContext? _context;
     private protected readonly BaseEventLoop _loop;
     private bool _cancelled;
@@ -22,66 +22,113 @@ public class Handle
     {
     }
 
-    internal Handle(Action<object?> callback, object? state, BaseEventLoop loop, ExecutionContext? context)
+    /// <summary>Creates a handle that runs in <paramref name="context"/>, or in whatever context is current if null.</summary>
+    internal Handle(Action<object?>? callback, object? state, BaseEventLoop loop, ExecutionContext? context)
     {
         _callback = callback;
         _state = state;
         _loop = loop;
-        _context = context ?? ExecutionContext.Capture();
+        _context = context;
     }
 
-    /// <summary>The callback as Python's repr shows it: the delegate's method, or the wrapped Action's.</summary>
-    internal string CallbackName
-    {
-        get
-        {
-            var d = _state is Delegate inner && _callback == InvokeAction ? inner : _callback;
-            return $"{d.Method.DeclaringType?.Name}.{d.Method.Name}";
-        }
-    }
+    /// <summary>The callback the user gave (the wrapped Action), or the internal one; null once cancelled.</summary>
+    internal virtual Delegate? Callback => _callback is null ? null : _state is Delegate inner && _callback == InvokeAction ? inner : _callback;
+
+    /// <summary>The task whose step this handle runs, if it is one (Python's <c>_format_handle</c> prints the task).</summary>
+    internal virtual AsyncioTask? StepOf => null;
+
+    /// <summary>Calls the callback; internal handles (a task's step, a future's done callback) override it.</summary>
+    private protected virtual void Invoke() => _callback?.Invoke(_state);
 
     /// <summary>Python's <c>Handle.get_context()</c>: the context the callback runs in.</summary>
     public ExecutionContext? GetContext() => _context;
 
-    /// <summary>Python's <c>Handle.cancel()</c>: the callback will not run. Cancelling twice does nothing.</summary>
+    /// <summary>
+    /// Python's <c>Handle.cancel()</c>: the callback will not run and is released (in debug mode the repr is kept
+    /// first, for slow-callback warnings). Cancelling twice does nothing.
+    /// </summary>
     public virtual void Cancel()
     {
+        if (_cancelled)
+        {
+            return;
+        }
         _cancelled = true;
+        // A cancelled handle keeps only its repr (debug mode), in the state field it no longer needs.
+        var repr = _loop.GetDebug() ? new CancelledRepr(ToString()) : null;
+        _callback = null;
+        _state = repr;
     }
 
     /// <summary>Python's <c>Handle.cancelled()</c>.</summary>
     public bool Cancelled() => _cancelled;
 
-    /// <summary>Runs the callback; an exception goes to the loop's exception handler, as in Python's <c>Handle._run</c>.</summary>
+    /// <summary>
+    /// Runs the callback (Python's <c>Handle._run</c>): an exception goes to the loop's exception handler, except
+    /// <see cref="KeyboardInterrupt"/> and <see cref="SystemExit"/>, which propagate out of the loop as in Python.
+    /// </summary>
     internal void Run()
     {
+        if (_cancelled)
+        {
+            return;
+        }
         try
         {
             var context = _context;
-            if (context is null || ReferenceEquals(context, ExecutionContext.Capture()))
+            if (context is null)
             {
-                _callback(_state);
+                Invoke();
+            }
+            else if (ReferenceEquals(context, ExecutionContext.Capture()))
+            {
+                try
+                {
+                    Invoke();
+                }
+                finally
+                {
+                    // What the callback set stays in its context (Python's context.run), not in the loop's.
+                    if (!ReferenceEquals(ExecutionContext.Capture(), context))
+                    {
+                        ExecutionContext.Restore(context);
+                    }
+                }
             }
             else
             {
-                ExecutionContext.Run(context, static s =>
-                {
-                    var h = (Handle)s!;
-                    h._callback(h._state);
-                }, this);
+                ExecutionContext.Run(context, static s => ((Handle)s!).Invoke(), this);
             }
         }
-        catch (Exception exc)
+        catch (Exception exc) when (exc is not (KeyboardInterrupt or SystemExit))
         {
+            var callback = Callback;
             _loop.CallExceptionHandler(new Dictionary<string, object?>
             {
-                ["message"] = $"Exception in callback {CallbackName}",
+                ["message"] = $"Exception in callback {(callback is null ? "None" : FormatHelpers.FormatCallback(callback))}",
                 ["exception"] = exc,
                 ["handle"] = this,
             });
         }
     }
 
-    /// <inheritdoc />
-    public override string ToString() => $"<{GetType().Name}{(_cancelled ? " cancelled" : "")} {CallbackName}>";
+    /// <summary>Python's <c>_repr_info()</c>: the words between the angle brackets of the repr.</summary>
+    private protected virtual List<string> ReprInfo()
+    {
+        var info = new List<string> { GetType().Name };
+        if (_cancelled)
+        {
+            info.Add("cancelled");
+        }
+        if (Callback is { } callback)
+        {
+            info.Add(FormatHelpers.FormatCallback(callback));
+        }
+        return info;
+    }
+
+    /// <summary>Python's <c>repr(handle)</c>: <c>&lt;Handle Class.method()&gt;</c>, <c>&lt;Handle cancelled&gt;</c>.</summary>
+    public override string ToString() => _state is CancelledRepr repr ? repr.Text : $"<{string.Join(" ", ReprInfo())}>";
+
+    private sealed record CancelledRepr(string Text);
 }

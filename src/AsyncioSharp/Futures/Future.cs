@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -16,17 +17,15 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
     private enum State : byte { Pending, Cancelled, Finished }
 
     private State _state;
-    private object? _result;
-    private Exception? _exception;
-    private string? _cancelMessage;
-    private CancelledError? _cancelledExc;
-    private UnretrievedExceptionGuard? _guard;
+    // One field for what only one state needs, so a future stays small: Finished: the result, or an ExceptionBox
+    // when an exception was set; Cancelled: the cancel message (string) or the CancelledError to re-raise.
+    private object? _value;
     private readonly BaseEventLoop _loop;
 
-    // The first callback is kept apart: most futures get exactly one (the awaiting task's wake-up).
-    private Action<Future>? _callback0;
-    private ExecutionContext? _context0;
-    private List<(Action<Future> Callback, ExecutionContext? Context)>? _callbacks;
+    // Done callbacks, as handles ready to queue: the first is kept apart, since most futures get exactly one
+    // (the awaiting task's step, a handle the task reuses).
+    private Handle? _callback0;
+    private List<Handle>? _callbacks;
 
     /// <summary>Python's <c>Future(*, loop=None)</c>: a pending future bound to <paramref name="loop"/> or the current one.</summary>
     public Future(AbstractEventLoop? loop = null)
@@ -58,26 +57,32 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
             return false;
         }
         _state = State.Cancelled;
-        _cancelMessage = msg;
+        _value = msg;
         ScheduleCallbacks();
         return true;
     }
 
-    internal string? CancelMessage => _cancelMessage;
+    internal string? CancelMessage => _state == State.Cancelled ? _value as string : null;
 
     /// <summary>The CancelledError to raise for a cancelled future (Python's <c>_make_cancelled_error</c>).</summary>
     internal CancelledError MakeCancelledError()
     {
-        if (_cancelledExc is not null)
+        if (_value is CancelledError exc)
         {
-            var exc = _cancelledExc;
-            _cancelledExc = null;
+            _value = null;
             return exc;
         }
-        return new CancelledError(_cancelMessage);
+        return new CancelledError(CancelMessage);
     }
 
-    internal void SetCancelledExc(CancelledError exc) => _cancelledExc = exc;
+    /// <summary>Cancels with the CancelledError a task's coroutine ended with (Python: <c>_cancelled_exc</c>, then <c>cancel()</c>).</summary>
+    private protected void CancelWith(CancelledError exc)
+    {
+        if (CancelCore(null))
+        {
+            _value = exc;
+        }
+    }
 
     /// <summary>
     /// Python's <c>result()</c>: the result; raises the exception set, <see cref="CancelledError"/> if cancelled,
@@ -93,12 +98,12 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         {
             throw new InvalidStateError("Result is not ready.");
         }
-        SuppressGuard();
-        if (_exception is not null)
+        if (_value is ExceptionBox box)
         {
-            ExceptionDispatchInfo.Throw(_exception);
+            box.Retrieved();
+            ExceptionDispatchInfo.Throw(box.Exception);
         }
-        return _result;
+        return _value;
     }
 
     /// <summary>
@@ -115,8 +120,12 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         {
             throw new InvalidStateError("Exception is not set.");
         }
-        SuppressGuard();
-        return _exception;
+        if (_value is ExceptionBox box)
+        {
+            box.Retrieved();
+            return box.Exception;
+        }
+        return null;
     }
 
     /// <summary>
@@ -133,44 +142,39 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         AddDoneCallbackCore(fn, context);
     }
 
-    /// <summary>Adds a callback that runs in whatever context is current (the Task manages its own).</summary>
-    internal void AddDoneCallbackCore(Action<Future> fn, ExecutionContext? context)
+    private void AddDoneCallbackCore(Action<Future> fn, ExecutionContext? context) =>
+        AddDoneHandle(new FutureCallbackHandle(fn, this, context));
+
+    /// <summary>Queues <paramref name="handle"/> on the loop once the future is done (at once if it is).</summary>
+    internal void AddDoneHandle(Handle handle)
     {
         if (_state != State.Pending)
         {
-            _loop.CallSoonCore(InvokeCallback, (fn, this), context);
+            _loop.CallSoonHandle(handle);
         }
         else if (_callback0 is null && _callbacks is null)
         {
-            _callback0 = fn;
-            _context0 = context;
+            _callback0 = handle;
         }
         else
         {
-            _callbacks ??= new();
-            _callbacks.Add((fn, context));
+            (_callbacks ??= new()).Add(handle);
         }
     }
-
-    private static readonly Action<object?> InvokeCallback = static state =>
-    {
-        var (fn, fut) = ((Action<Future>, Future))state!;
-        fn(fut);
-    };
 
     /// <summary>Python's <c>remove_done_callback(fn)</c>: removes every registration of fn; returns how many.</summary>
     public int RemoveDoneCallback(Action<Future> fn)
     {
+        static bool Matches(Handle? h, Action<Future> fn) => h is FutureCallbackHandle f && f.Is(fn);
         var removed = 0;
-        if (_callback0 is not null && _callback0.Equals(fn))
+        if (Matches(_callback0, fn))
         {
             _callback0 = null;
-            _context0 = null;
             removed++;
         }
         if (_callbacks is not null)
         {
-            removed += _callbacks.RemoveAll(c => c.Callback.Equals(fn));
+            removed += _callbacks.RemoveAll(h => Matches(h, fn));
         }
         return removed;
     }
@@ -186,7 +190,7 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         {
             throw new InvalidStateError($"{StateName}: {this}");
         }
-        _result = result;
+        _value = result;
         _state = State.Finished;
         ScheduleCallbacks();
     }
@@ -203,34 +207,25 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         {
             throw new InvalidStateError($"{StateName}: {this}");
         }
-        _exception = exception ?? throw new TypeError("exception must be an Exception, got None");
+        _value = new ExceptionBox(this, exception ?? throw new TypeError("exception must be an Exception, got None"));
         _state = State.Finished;
-        _guard = new UnretrievedExceptionGuard(this);
         ScheduleCallbacks();
     }
 
-    private void SuppressGuard()
-    {
-        if (_guard is not null)
-        {
-            GC.SuppressFinalize(_guard);
-            _guard = null;
-        }
-    }
+    private void SuppressGuard() => (_value as ExceptionBox)?.Retrieved();
 
     private void ScheduleCallbacks()
     {
         if (_callback0 is not null)
         {
-            _loop.CallSoonCore(InvokeCallback, (_callback0, this), _context0);
+            _loop.CallSoonHandle(_callback0);
             _callback0 = null;
-            _context0 = null;
         }
         if (_callbacks is not null)
         {
-            foreach (var (callback, context) in _callbacks)
+            foreach (var handle in _callbacks)
             {
-                _loop.CallSoonCore(InvokeCallback, (callback, this), context);
+                _loop.CallSoonHandle(handle);
             }
             _callbacks = null;
         }
@@ -244,35 +239,84 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
     };
 
     /// <summary>The name used in messages such as "Future exception was never retrieved".</summary>
-    private protected virtual string KindName => "Future";
-
-    /// <inheritdoc />
-    public override string ToString()
+    private protected virtual string KindName
     {
-        var info = _state switch
+        get
         {
-            State.Finished when _exception is not null => $"finished exception={_exception.GetType().Name}({_exception.Message})",
-            State.Finished => $"finished result={_result ?? "None"}",
-            _ => StateName.ToLowerInvariant(),
-        };
-        return $"<{KindName} {info}>";
+            // Python prints the class name; a C# generic's arity suffix ("Future`1") is not part of it.
+            var name = GetType().Name;
+            var tick = name.IndexOf('`');
+            return tick < 0 ? name : name[..tick];
+        }
     }
 
-    /// <summary>Reports "exception was never retrieved" when a future whose exception nobody read is collected.</summary>
-    private sealed class UnretrievedExceptionGuard
+    /// <summary>Python's <c>_future_repr_info</c>: the state, the result or exception, the callbacks.</summary>
+    private protected virtual List<string> ReprInfo()
+    {
+        var info = new List<string> { StateName.ToLowerInvariant() };
+        if (_state == State.Finished)
+        {
+            info.Add(_value is ExceptionBox box ? $"exception={FormatHelpers.Repr(box.Exception)}" : $"result={FormatHelpers.Repr(_value)}");
+        }
+        var callbacks = new List<Delegate>();
+        if (_callback0?.Callback is { } first)
+        {
+            callbacks.Add(first);
+        }
+        if (_callbacks is not null)
+        {
+            callbacks.AddRange(_callbacks.Select(c => c.Callback).OfType<Delegate>());
+        }
+        if (callbacks.Count > 0)
+        {
+            var shown = callbacks.Count switch
+            {
+                1 => FormatHelpers.FormatCallback(callbacks[0]),
+                2 => $"{FormatHelpers.FormatCallback(callbacks[0])}, {FormatHelpers.FormatCallback(callbacks[1])}",
+                _ => $"{FormatHelpers.FormatCallback(callbacks[0])}, <{callbacks.Count - 2} more>, {FormatHelpers.FormatCallback(callbacks[^1])}",
+            };
+            info.Add($"cb=[{shown}]");
+        }
+        return info;
+    }
+
+    /// <summary>Python's <c>repr(future)</c>: <c>&lt;Future finished result=42&gt;</c>; a future met again while printing itself shows as <c>...</c>.</summary>
+    public override string ToString() =>
+        FormatHelpers.GuardRecursion(this, () => $"<{KindName} {string.Join(" ", ReprInfo())}>");
+
+    /// <summary>
+    /// The exception a future holds; reports "exception was never retrieved" if the future is collected before
+    /// anyone read it (Python's <c>__del__</c> with <c>__log_traceback</c>).
+    /// </summary>
+    private sealed class ExceptionBox
     {
         private readonly Future _future;
+        private bool _retrieved;
 
-        public UnretrievedExceptionGuard(Future future) => _future = future;
-
-        ~UnretrievedExceptionGuard()
+        public ExceptionBox(Future future, Exception exception)
         {
-            var future = _future;
-            future._loop.ReportFromFinalizer(new Dictionary<string, object?>
+            _future = future;
+            Exception = exception;
+        }
+
+        public Exception Exception { get; }
+
+        public void Retrieved()
+        {
+            if (!_retrieved)
             {
-                ["message"] = $"{future.KindName} exception was never retrieved",
-                ["exception"] = future._exception,
-                ["future"] = future,
+                _retrieved = true;
+                GC.SuppressFinalize(this);
+            }
+        }
+
+        ~ExceptionBox()
+        {
+            _future._loop.ReportFromFinalizer(new Dictionary<string, object?>
+            {
+                ["message"] = $"{_future.KindName} exception was never retrieved",
+                ["exception"] = Exception,
+                ["future"] = _future,
             });
         }
     }

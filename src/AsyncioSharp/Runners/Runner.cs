@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace AsyncioSharp;
@@ -18,6 +19,8 @@ public sealed class Runner : IDisposable
     private AbstractEventLoop? _loop;
     private ExecutionContext? _context;
     private bool _setEventLoop;
+    private int _interruptCount;
+    private bool _interruptCancelled;
 
     /// <summary>Creates the runner; nothing happens until it is first used.</summary>
     public Runner(bool? debug = null, Func<AbstractEventLoop>? loopFactory = null)
@@ -62,7 +65,12 @@ public sealed class Runner : IDisposable
         return _loop!;
     }
 
-    /// <summary>Python's <c>run(coro, *, context=None)</c>: runs the coroutine in a task until it completes; returns its result.</summary>
+    /// <summary>
+    /// Python's <c>run(coro, *, context=None)</c>: runs the coroutine in a task until it completes; returns its result.
+    /// Without <paramref name="context"/> every run shares the runner's context, so context changes carry over.
+    /// While it runs, Ctrl-C (SIGINT) cancels the task and the run raises <see cref="KeyboardInterrupt"/>, as in
+    /// Python; a second Ctrl-C ends the process.
+    /// </summary>
     public object? Run(Coroutine coro, ExecutionContext? context = null)
     {
         if (coro is null)
@@ -74,8 +82,74 @@ public sealed class Runner : IDisposable
             throw new RuntimeError("Runner.run() cannot be called from a running event loop");
         }
         LazyInit();
-        var task = _loop!.CreateTask(coro, context: context ?? _context);
-        return _loop.RunUntilComplete(task);
+        var loop = _loop!;
+        var task = loop.CreateTask(coro, context: context ?? _context);
+        _interruptCount = 0;
+        _interruptCancelled = false;
+        using var sigint = InstallSigintHandler(loop, task);
+        try
+        {
+            return loop.RunUntilComplete(task);
+        }
+        catch (CancelledError)
+        {
+            if (_interruptCancelled && task.Uncancel() == 0)
+            {
+                throw new KeyboardInterrupt();
+            }
+            throw;
+        }
+        finally
+        {
+            if (context is null && task.Done())
+            {
+                // A .NET ExecutionContext is immutable: carry the task's last one forward as Python's mutated Context.
+                _context = task.GetContext();
+            }
+        }
+    }
+
+    /// <summary>Python installs its SIGINT handler where it can and runs without one where <c>signal.signal</c> fails.</summary>
+    private PosixSignalRegistration? InstallSigintHandler(AbstractEventLoop loop, AsyncioTask mainTask)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => OnSigint(signal, loop, mainTask));
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Python's <c>_on_sigint</c>, on the signal thread: the first Ctrl-C cancels the main task on the loop's thread.
+    /// The signal arrives on another thread here, so the run raises KeyboardInterrupt only when that cancel is what
+    /// ended the task (Python checks <c>main_task.done()</c> in the handler itself).
+    /// </summary>
+    private void OnSigint(PosixSignalContext signal, AbstractEventLoop loop, AsyncioTask mainTask)
+    {
+        if (Interlocked.Increment(ref _interruptCount) > 1)
+        {
+            // Python raises KeyboardInterrupt wherever the main thread is; .NET cannot, so the default action ends the process.
+            return;
+        }
+        signal.Cancel = true;
+        try
+        {
+            loop.CallSoonThreadsafe(() =>
+            {
+                if (!mainTask.Done())
+                {
+                    mainTask.Cancel();
+                    _interruptCancelled = true;
+                }
+            });
+        }
+        catch (RuntimeError)
+        {
+            // The run ended and the loop closed while the signal was on its way: there is nothing left to cancel.
+        }
     }
 
     /// <summary>Python's <c>run(coro, *, context=None)</c>, typed.</summary>

@@ -74,28 +74,45 @@ public partial class SelectorEventLoop : BaseEventLoop
         }
         _fdHandles.Clear();
         _selector.Dispose();
+        RemoveSignalHandlers();
     }
 
     /// <inheritdoc />
-    public override void AddReader(int fd, Action callback) => AddHandler(fd, callback, EpollSelector.EventRead);
+    public override void AddReader(int fd, Action callback)
+    {
+        EnsureFdNoTransport(fd);
+        AddHandler(fd, callback, EpollSelector.EventRead);
+    }
 
     /// <summary>Python's <c>add_reader(sock, ...)</c>: a socket stands for its file descriptor.</summary>
     public void AddReader(Socket sock, Action callback) => AddReader((int)sock.Handle, callback);
 
     /// <inheritdoc />
-    public override bool RemoveReader(int fd) => RemoveHandler(fd, EpollSelector.EventRead);
+    public override bool RemoveReader(int fd)
+    {
+        EnsureFdNoTransport(fd);
+        return RemoveHandler(fd, EpollSelector.EventRead);
+    }
 
     /// <summary>Python's <c>remove_reader(sock)</c>.</summary>
     public bool RemoveReader(Socket sock) => RemoveReader((int)sock.Handle);
 
     /// <inheritdoc />
-    public override void AddWriter(int fd, Action callback) => AddHandler(fd, callback, EpollSelector.EventWrite);
+    public override void AddWriter(int fd, Action callback)
+    {
+        EnsureFdNoTransport(fd);
+        AddHandler(fd, callback, EpollSelector.EventWrite);
+    }
 
     /// <summary>Python's <c>add_writer(sock, ...)</c>.</summary>
     public void AddWriter(Socket sock, Action callback) => AddWriter((int)sock.Handle, callback);
 
     /// <inheritdoc />
-    public override bool RemoveWriter(int fd) => RemoveHandler(fd, EpollSelector.EventWrite);
+    public override bool RemoveWriter(int fd)
+    {
+        EnsureFdNoTransport(fd);
+        return RemoveHandler(fd, EpollSelector.EventWrite);
+    }
 
     /// <summary>Python's <c>remove_writer(sock)</c>.</summary>
     public bool RemoveWriter(Socket sock) => RemoveWriter((int)sock.Handle);
@@ -104,7 +121,7 @@ public partial class SelectorEventLoop : BaseEventLoop
     private protected Handle AddHandler(int fd, Action callback, int evt)
     {
         CheckClosed();
-        var handle = new Handle(callback, this, null);
+        var handle = new Handle(callback, this, System.Threading.ExecutionContext.Capture());
         _selector.SetMask(fd, _selector.GetMask(fd) | evt);
         _fdHandles.TryGetValue(fd, out var handles);
         var old = evt == EpollSelector.EventRead ? handles.Reader : handles.Writer;

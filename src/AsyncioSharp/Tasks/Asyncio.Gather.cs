@@ -8,20 +8,35 @@ public static partial class Asyncio
     /// <summary>
     /// Python's <c>asyncio.gather(*aws, return_exceptions=False)</c>: runs the awaitables concurrently; the result is
     /// their results in order. Without <paramref name="returnExceptions"/> the first exception (or cancellation) is
-    /// raised at once and the others keep running; with it, exceptions are returned among the results.
+    /// raised at once and the others keep running; with it, exceptions are returned among the results. Cancelling
+    /// the returned future cancels the children that are not done.
     /// </summary>
-    public static Future<object?[]> Gather(IAwaitable[] corosOrFutures, bool returnExceptions = false)
+    public static Future<object?[]> Gather(IAwaitable[] corosOrFutures, bool returnExceptions = false) =>
+        GatherCore<object?>(corosOrFutures, returnExceptions);
+
+    /// <summary>Python's <c>asyncio.gather(*aws)</c> with the awaitables as arguments.</summary>
+    public static Future<object?[]> Gather(params IAwaitable[] corosOrFutures) => Gather(corosOrFutures, false);
+
+    /// <summary>
+    /// Python's <c>asyncio.gather(*aws, return_exceptions=False)</c> for awaitables of one result type: a typed array.
+    /// With <paramref name="returnExceptions"/>, an exception among the results must be a <typeparamref name="T"/>
+    /// (use <c>object</c>), else the gathering future raises <see cref="TypeError"/>.
+    /// </summary>
+    public static Future<T[]> Gather<T>(IAwaitable<T>[] corosOrFutures, bool returnExceptions = false) =>
+        GatherCore<T>(corosOrFutures.Cast<IAwaitable>().ToArray(), returnExceptions);
+
+    private static Future<T[]> GatherCore<T>(IAwaitable[] corosOrFutures, bool returnExceptions)
     {
         if (corosOrFutures.Length == 0)
         {
-            var empty = ((BaseEventLoop)GetEventLoop()).CreateFuture<object?[]>();
-            empty.SetResult(System.Array.Empty<object?>());
+            var empty = ((BaseEventLoop)GetEventLoop()).CreateFuture<T[]>();
+            empty.SetResult(System.Array.Empty<T>());
             return empty;
         }
-        var argToFut = new Dictionary<IAwaitable, Future>(ReferenceEqualityComparer.Instance);
+        var argToFut = new Dictionary<IAwaitable, Future>(corosOrFutures.Length, ReferenceEqualityComparer.Instance);
         var children = new List<Future>(corosOrFutures.Length);
         AbstractEventLoop? loop = null;
-        GatheringFuture? outer = null;
+        GatheringFuture<T>? outer = null;
         var nfuts = 0;
         var nfinished = 0;
 
@@ -52,21 +67,18 @@ public static partial class Asyncio
             }
             if (nfinished == nfuts)
             {
-                var results = new object?[children.Count];
-                for (var i = 0; i < children.Count; i++)
-                {
-                    var child = children[i];
-                    results[i] = child.Cancelled()
-                        ? new CancelledError(child.CancelMessage ?? "")
-                        : (object?)child.Exception() ?? child.Result();
-                }
                 if (outer.CancelRequested)
                 {
+                    // The gathering is being cancelled: that wins over return_exceptions (issue 32684).
                     outer.SetException(fut.MakeCancelledError());
+                }
+                else if (CollectResults<T>(children) is { } results)
+                {
+                    outer.SetResult(results);
                 }
                 else
                 {
-                    outer.SetResult(results);
+                    outer.SetException(new TypeError($"gather() got an exception among results of type {typeof(T).Name}"));
                 }
             }
         }
@@ -79,6 +91,7 @@ public static partial class Asyncio
                 loop ??= fut.GetLoop();
                 if (!ReferenceEquals(fut, arg) && fut is AsyncioTask task)
                 {
+                    // Made here for arg: its caller cannot control it, so it is not reported if destroyed pending.
                     task.LogDestroyPending = false;
                 }
                 nfuts++;
@@ -87,44 +100,33 @@ public static partial class Asyncio
             }
             children.Add(fut);
         }
-        outer = new GatheringFuture(children, loop!);
+        outer = new GatheringFuture<T>(children, loop!);
         return outer;
     }
 
-    /// <summary>Python's <c>asyncio.gather(*aws)</c> with the awaitables as arguments.</summary>
-    public static Future<object?[]> Gather(params IAwaitable[] corosOrFutures) => Gather(corosOrFutures, false);
-
-    /// <summary>Python's <c>asyncio.gather(*aws, return_exceptions=False)</c> for awaitables of one result type: a typed array.</summary>
-    public static Future<T[]> Gather<T>(IAwaitable<T>[] corosOrFutures, bool returnExceptions = false)
+    /// <summary>The children's results in order, a cancelled child as a CancelledError; null if one is not a T.</summary>
+    private static T[]? CollectResults<T>(List<Future> children)
     {
-        var untyped = Gather(corosOrFutures.Cast<IAwaitable>().ToArray(), returnExceptions);
-        var typed = ((BaseEventLoop)untyped.GetLoop()).CreateFuture<T[]>();
-        untyped.AddDoneCallback(_ =>
+        var results = new T[children.Count];
+        for (var i = 0; i < children.Count; i++)
         {
-            if (typed.Cancelled())
+            var child = children[i];
+            var result = child.Cancelled()
+                ? new CancelledError(child.CancelMessage ?? "")
+                : (object?)child.Exception() ?? child.Result();
+            if (result is T typed)
             {
-                return;
+                results[i] = typed;
             }
-            if (untyped.Cancelled())
+            else if (result is null && default(T) is null)
             {
-                typed.Cancel();
-            }
-            else if (untyped.Exception() is { } exc)
-            {
-                typed.SetException(exc);
+                results[i] = default!;
             }
             else
             {
-                typed.SetResult(untyped.Result().Select(r => (T)r!).ToArray());
+                return null;
             }
-        });
-        typed.AddDoneCallback(_ =>
-        {
-            if (typed.Cancelled())
-            {
-                untyped.Cancel();
-            }
-        });
-        return typed;
+        }
+        return results;
     }
 }

@@ -62,7 +62,10 @@ public static partial class Asyncio
         Futures.WrapFuture(future, (BaseEventLoop)(loop ?? GetEventLoop()));
 
     /// <summary>Python's <c>asyncio._register_task(task)</c>.</summary>
-    public static void _RegisterTask(AsyncioTask task) => task.Loop.RegisterTask(task);
+    public static void _RegisterTask(AsyncioTask task) => task.Register();
+
+    /// <summary>Python's <c>asyncio._unregister_task(task)</c>.</summary>
+    public static void _UnregisterTask(AsyncioTask task) => task.Unregister();
 
     /// <summary>Python's <c>asyncio._enter_task(loop, task)</c>.</summary>
     public static void _EnterTask(AbstractEventLoop loop, AsyncioTask task) => ((BaseEventLoop)loop).EnterTask(task);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace AsyncioSharp;
@@ -16,15 +17,16 @@ public class AsyncioTask : Future
 
     private readonly Coroutine _coro;
     private ExecutionContext? _context;
-    private string _name;
+    private string? _name;
+    private readonly long _nameNumber;
+    private readonly TaskStepHandle _stepHandle;
     private Future? _futWaiter;
     private Coroutine _resume;
     private bool _mustCancel;
     private Exception? _pendingThrow;
     private int _numCancelsRequested;
     private string? _cancelMessage;
-    private PendingGuard? _pendingGuard;
-    private Action<Future>? _wakeup;
+    private int _registrySlot = -1;
 
     /// <summary>
     /// Python's <c>Task(coro, *, loop=None, name=None, context=None)</c>: schedules the first step of
@@ -39,11 +41,16 @@ public class AsyncioTask : Future
         }
         _coro = coro;
         _resume = coro;
-        _name = name ?? $"Task-{Interlocked.Increment(ref s_nameCounter)}";
+        _name = name;
+        if (name is null)
+        {
+            // Python formats "Task-N" lazily too: most tasks are never asked their name.
+            _nameNumber = Interlocked.Increment(ref s_nameCounter);
+        }
+        _stepHandle = new TaskStepHandle(this);
         _context = context ?? ExecutionContext.Capture();
-        _pendingGuard = new PendingGuard(this);
-        Loop.CallSoonCore(StepCallback, this, null);
-        Loop.RegisterTask(this);
+        Loop.CallSoonHandle(_stepHandle);
+        Register();
     }
 
     /// <summary>Python's <c>_log_destroy_pending</c>: false for tasks made internally, which are not reported when collected pending.</summary>
@@ -51,17 +58,37 @@ public class AsyncioTask : Future
     {
         set
         {
-            if (!value && _pendingGuard is not null)
+            if (!value && _registrySlot >= 0)
             {
-                GC.SuppressFinalize(_pendingGuard);
+                Loop.Tasks.DontReport(_registrySlot);
             }
+        }
+    }
+
+    /// <summary>Python's <c>_register_task</c>: all_tasks() sees the task until it is done.</summary>
+    internal void Register()
+    {
+        if (_registrySlot < 0 && !Done())
+        {
+            _registrySlot = Loop.Tasks.Add(this, _name, _nameNumber, _coro.GetType());
+        }
+    }
+
+    /// <summary>Python's <c>_unregister_task</c>.</summary>
+    internal void Unregister()
+    {
+        if (_registrySlot >= 0)
+        {
+            Loop.Tasks.Remove(_registrySlot);
+            _registrySlot = -1;
         }
     }
 
     /// <summary>The task whose coroutine is running on this thread right now, if any.</summary>
     internal static AsyncioTask? Current => t_current;
 
-    private protected override string KindName => "Task";
+    private protected override string KindName =>
+        GetType() == typeof(AsyncioTask) || (GetType().IsGenericType && GetType().GetGenericTypeDefinition() == typeof(AsyncioTask<>)) ? "Task" : base.KindName;
 
     /// <summary>Python's <c>get_coro()</c>.</summary>
     public Coroutine GetCoro() => _coro;
@@ -70,7 +97,7 @@ public class AsyncioTask : Future
     public ExecutionContext? GetContext() => _context;
 
     /// <summary>Python's <c>get_name()</c>.</summary>
-    public string GetName() => _name;
+    public string GetName() => _name ??= $"Task-{_nameNumber}";
 
     /// <summary>Python's <c>set_name(value)</c>.</summary>
     public void SetName(object value) => _name = value.ToString() ?? "";
@@ -98,7 +125,8 @@ public class AsyncioTask : Future
     {
         if (Done())
         {
-            return false;
+            // As Python's _log_traceback = False: cancelling a finished task silences "exception was never retrieved".
+            return CancelCore(msg);
         }
         _numCancelsRequested++;
         if (_futWaiter is not null && _futWaiter.Cancel(msg))
@@ -124,8 +152,6 @@ public class AsyncioTask : Future
         return _numCancelsRequested;
     }
 
-    private static readonly Action<object?> StepCallback = static state => ((AsyncioTask)state!).Step();
-
     /// <summary>Throws into the running coroutine the exception a cancel() left pending (Python's <c>coro.throw</c>).</summary>
     internal static void ThrowIfCancelPending()
     {
@@ -150,9 +176,10 @@ public class AsyncioTask : Future
         }
         else
         {
-            future.AddDoneCallbackCore(_wakeup ??= _ => Step(), null);
+            future.AddDoneHandle(_stepHandle);
             _futWaiter = future;
-            if (_mustCancel && future.Cancel(_cancelMessage))
+            // A cancellation that arrived while the coroutine awaited a .NET awaitable is pending too: deliver it here.
+            if ((_mustCancel || _pendingThrow is CancelledError) && future.Cancel(_cancelMessage))
             {
                 _mustCancel = false;
             }
@@ -162,7 +189,7 @@ public class AsyncioTask : Future
     internal void SuspendOneIteration(Coroutine resume)
     {
         _resume = resume;
-        Loop.CallSoonCore(StepCallback, this, null);
+        Loop.CallSoonHandle(_stepHandle);
     }
 
     internal Action SuspendForeign(Coroutine resume)
@@ -174,10 +201,10 @@ public class AsyncioTask : Future
     private void ThrowAtNextStep(Exception exc)
     {
         _pendingThrow = exc;
-        Loop.CallSoonCore(StepCallback, this, null);
+        Loop.CallSoonHandle(_stepHandle);
     }
 
-    private void Step()
+    internal void Step()
     {
         if (Done())
         {
@@ -227,21 +254,21 @@ public class AsyncioTask : Future
 
     private void Finish()
     {
-        if (_pendingGuard is not null)
-        {
-            GC.SuppressFinalize(_pendingGuard);
-            _pendingGuard = null;
-        }
+        Unregister();
         var leftOver = _pendingThrow;
         _pendingThrow = null;
         switch (_coro.Error)
         {
             case CancelledError cancelled:
-                SetCancelledExc(cancelled);
-                CancelCore(null);
+                CancelWith(cancelled);
                 break;
             case { } error:
                 SetExceptionCore(error);
+                if (error is KeyboardInterrupt or SystemExit)
+                {
+                    // Python's Task.__step sets them and re-raises them, so they stop the loop.
+                    ExceptionDispatchInfo.Throw(error);
+                }
                 break;
             default:
                 if (_mustCancel || leftOver is CancelledError)
@@ -264,29 +291,21 @@ public class AsyncioTask : Future
 
     private static CancelledError MakeCancelledError(string? msg) => new(msg);
 
-    /// <inheritdoc />
-    public override string ToString()
+    /// <summary>Python's <c>base_tasks._task_repr_info</c>: the future's info with the name, the coroutine and what the task waits for.</summary>
+    private protected override List<string> ReprInfo()
     {
-        var state = base.ToString();
-        var info = state[(state.IndexOf(' ') + 1)..^1];
-        return $"<Task {info} name='{_name}' coro={_coro}>";
-    }
-
-    /// <summary>Reports "Task was destroyed but it is pending!" when a pending task is collected.</summary>
-    private sealed class PendingGuard
-    {
-        private readonly AsyncioTask _task;
-
-        public PendingGuard(AsyncioTask task) => _task = task;
-
-        ~PendingGuard()
+        var info = base.ReprInfo();
+        if (_numCancelsRequested > 0 && !Done())
         {
-            _task.Loop.ReportFromFinalizer(new Dictionary<string, object?>
-            {
-                ["task"] = _task,
-                ["message"] = "Task was destroyed but it is pending!",
-            });
+            info[0] = "cancelling";
         }
+        info.Insert(1, $"name={FormatHelpers.Repr(GetName())}");
+        info.Insert(2, $"coro=<{_coro.Format()}>");
+        if (_futWaiter is not null)
+        {
+            info.Insert(3, $"wait_for={_futWaiter}");
+        }
+        return info;
     }
 }
 

@@ -6,7 +6,7 @@ namespace AsyncioSharp;
 /// Python's <c>tasks._GatheringFuture</c>: the future <c>gather()</c> returns. Cancelling it cancels the children;
 /// it is cancelled itself only once they finish.
 /// </summary>
-internal sealed class GatheringFuture : Future<object?[]>
+internal sealed class GatheringFuture<T> : Future<T[]>
 {
     private readonly List<Future> _children;
 
@@ -33,7 +33,7 @@ internal sealed class GatheringFuture : Future<object?[]>
         }
         if (ret)
         {
-            // Cancelling a child cancels the outer future once all children are done.
+            // A child was cancelled: the cancellation propagates whatever return_exceptions says (issue 32684).
             CancelRequested = true;
         }
         return ret;

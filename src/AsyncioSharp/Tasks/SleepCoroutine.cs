@@ -54,6 +54,4 @@ internal sealed class SleepCoroutine<T> : Coroutine<T>
         }
         Complete(_result);
     }
-
-    internal override string Name => "sleep";
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 
 namespace AsyncioSharp;
@@ -6,6 +7,9 @@ namespace AsyncioSharp;
 /// <summary>Python's <c>asyncio.DatagramTransport</c>.</summary>
 public abstract class DatagramTransport : BaseTransport
 {
+    /// <summary>Creates a transport whose <see cref="BaseTransport.GetExtraInfo"/> answers from <paramref name="extra"/>.</summary>
+    protected DatagramTransport(IReadOnlyDictionary<string, object?>? extra = null) : base(extra) { }
+
     /// <summary>Python's <c>sendto(data, addr=None)</c>.</summary>
     public virtual void Sendto(ReadOnlySpan<byte> data, EndPoint? addr = null) => throw new NotImplementedException();
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace AsyncioSharp;
 
@@ -9,6 +10,9 @@ namespace AsyncioSharp;
 /// </summary>
 public abstract class Transport : WriteTransport
 {
+    /// <summary>Creates a transport whose extra info answers from <paramref name="extra"/>.</summary>
+    protected Transport(IReadOnlyDictionary<string, object?>? extra = null) : base(extra) { }
+
     /// <summary>Python's <c>is_reading()</c>.</summary>
     public virtual bool IsReading() => throw new NotImplementedException();
 

@@ -1,11 +1,15 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace AsyncioSharp;
 
 /// <summary>Python's <c>asyncio.WriteTransport</c>: the write-only side of a transport.</summary>
 public abstract class WriteTransport : BaseTransport
 {
+    /// <summary>Creates a transport whose extra info answers from <paramref name="extra"/>.</summary>
+    protected WriteTransport(IReadOnlyDictionary<string, object?>? extra = null) : base(extra) { }
+
     /// <summary>Python's <c>set_write_buffer_limits(high=None, low=None)</c>.</summary>
     public virtual void SetWriteBufferLimits(int? high = null, int? low = null) => throw new NotImplementedException();
 
@@ -18,13 +22,18 @@ public abstract class WriteTransport : BaseTransport
     /// <summary>Python's <c>write(data)</c>: queues the bytes; they are delivered or their loss reported.</summary>
     public virtual void Write(ReadOnlySpan<byte> data) => throw new NotImplementedException();
 
-    /// <summary>Python's <c>writelines(list_of_data)</c>.</summary>
+    /// <summary>Python's <c>writelines(list_of_data)</c>: the pieces joined, written with one <see cref="Write"/>.</summary>
     public virtual void Writelines(IEnumerable<byte[]> listOfData)
     {
-        foreach (var data in listOfData)
+        var pieces = listOfData as IReadOnlyCollection<byte[]> ?? new List<byte[]>(listOfData);
+        var joined = new byte[pieces.Sum(p => p.Length)];
+        var offset = 0;
+        foreach (var data in pieces)
         {
-            Write(data);
+            data.CopyTo(joined, offset);
+            offset += data.Length;
         }
+        Write(joined);
     }
 
     /// <summary>Python's <c>write_eof()</c>: closes the write end after flushing.</summary>

@@ -1,0 +1,69 @@
+/* Echo load generator: C connections, each sends SIZE bytes and waits for all of them back (checked
+   byte for byte), for SECONDS. Prints "<requests> <seconds>" (requests completed in the measured time).
+   Usage: load PORT CONNECTIONS SIZE SECONDS */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct conn { int fd; size_t sent, recvd; unsigned seq; };
+
+static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
+
+int main(int argc, char **argv) {
+    if (argc < 5) { fprintf(stderr, "usage: load PORT CONNECTIONS SIZE SECONDS\n"); return 2; }
+    int port = atoi(argv[1]), nc = atoi(argv[2]);
+    size_t size = (size_t)atol(argv[3]);
+    double seconds = atof(argv[4]);
+    char *out = malloc(size), *in = malloc(size);
+    struct conn *cs = calloc(nc, sizeof *cs);
+    int ep = epoll_create1(0), one = 1;
+    for (int i = 0; i < nc; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        if (connect(fd, (struct sockaddr *)&a, sizeof a)) { perror("connect"); return 1; }
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        cs[i].fd = fd;
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = i};
+        epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+    }
+    /* Request i of a connection is bytes (seq + k) & 0xff, so a misplaced byte is noticed. */
+    for (int i = 0; i < nc; i++) {
+        for (size_t k = 0; k < size; k++) out[k] = (char)(cs[i].seq + k);
+        if (send(cs[i].fd, out, size, 0) != (ssize_t)size) { perror("send"); return 1; }
+    }
+    long requests = 0;
+    double start = now(), warm = start + 0.5, end = warm + seconds;
+    int measuring = 0;
+    struct epoll_event evs[256];
+    for (;;) {
+        double t = now();
+        if (!measuring && t >= warm) { measuring = 1; requests = 0; }
+        if (t >= end) break;
+        int n = epoll_wait(ep, evs, 256, 100);
+        for (int e = 0; e < n; e++) {
+            struct conn *c = &cs[evs[e].data.u32];
+            ssize_t r = recv(c->fd, in, size - c->recvd, 0);
+            if (r <= 0) { fprintf(stderr, "connection closed by server\n"); return 1; }
+            for (ssize_t k = 0; k < r; k++) {
+                if (in[k] != (char)(c->seq + c->recvd + k)) { fprintf(stderr, "bad byte\n"); return 1; }
+            }
+            c->recvd += r;
+            if (c->recvd == size) {
+                requests++;
+                c->recvd = 0;
+                c->seq++;
+                for (size_t k = 0; k < size; k++) out[k] = (char)(c->seq + k);
+                if (send(c->fd, out, size, 0) != (ssize_t)size) { perror("send"); return 1; }
+            }
+        }
+    }
+    printf("%ld %.3f\n", requests, now() - warm);
+    return 0;
+}

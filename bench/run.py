@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Runs every benchmark in one go and writes the tables into bench/README.md (between the RESULTS markers).
+
+Micro-benchmarks: the same loop work in CPython asyncio, uvloop and AsyncioSharp (operations per second).
+Echo: each server in turn on loopback, driven by bench/c/load (C, epoll), requests/s and the server's CPU
+time per request read from /proc/<pid>/stat.
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+SYS_PY = "/usr/bin/python3"  # Debian's CPython 3.11: the interpreter python3-uvloop is built for
+BENCH_DLL = ROOT / "bench/AsyncioSharp.Bench/bin/Release/net10.0/AsyncioSharp.Bench.dll"
+LOAD = HERE / "c/load"
+SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def micro():
+    rows = {
+        "CPython asyncio": json.loads(subprocess.check_output([SYS_PY, HERE / "micro.py"])),
+        "uvloop": json.loads(subprocess.check_output([SYS_PY, HERE / "micro.py", "uvloop"])),
+        "AsyncioSharp": json.loads(subprocess.check_output(["dotnet", BENCH_DLL, "micro"])),
+    }
+    names = list(rows["AsyncioSharp"])
+    out = ["| benchmark | CPython asyncio | uvloop | AsyncioSharp | vs asyncio | vs uvloop |",
+           "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for n in names:
+        a, u, s = rows["CPython asyncio"][n], rows["uvloop"][n], rows["AsyncioSharp"][n]
+        out.append(f"| {n} | {a:,.0f}/s | {u:,.0f}/s | {s:,.0f}/s | {s / a:.1f}x | {s / u:.1f}x |")
+    return out
+
+
+def cpu_seconds(pid):
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def echo_run(cmd, port, conns, size):
+    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    try:
+        if server.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"{cmd} did not start")
+        cpu0 = cpu_seconds(server.pid)
+        out = subprocess.check_output([LOAD, str(port), str(conns), str(size), str(SECONDS)], text=True)
+        cpu1 = cpu_seconds(server.pid)
+        requests, seconds = out.split()
+        requests, seconds = int(requests), float(seconds)
+        # CPU is read over the whole load run (with its 0.5 s warm-up), so scale requests to match.
+        total_requests = requests * (seconds + 0.5) / seconds
+        return requests / seconds, (cpu1 - cpu0) / total_requests * 1e6
+    finally:
+        server.kill()
+        server.wait()
+
+
+def echo(servers):
+    out = ["| server | 1 KiB x 50 conns | CPU/req | 16 KiB x 10 conns | CPU/req |",
+           "| --- | ---: | ---: | ---: | ---: |"]
+    port = 25100
+    results = {}
+    for name, cmd in servers:
+        cells = []
+        for conns, size in ((50, 1024), (10, 16384)):
+            port += 1
+            rps, cpu = echo_run([str(c).replace("PORT", str(port)) for c in cmd], port, conns, size)
+            results[(name, size)] = (rps, cpu)
+            cells += [f"{rps:,.0f}/s", f"{cpu:.1f} µs"]
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    return out, results
+
+
+def ratios(results, ours, peers):
+    out = ["| AsyncioSharp row | vs | 1 KiB req/s | 1 KiB CPU/req | 16 KiB req/s | 16 KiB CPU/req |",
+           "| --- | --- | ---: | ---: | ---: | ---: |"]
+    for peer in peers:
+        cells = []
+        for size in (1024, 16384):
+            (r, c), (pr, pc) = results[(ours, size)], results[(peer, size)]
+            cells += [f"{r / pr:.2f}x", f"{c / pc:.2f}x"]
+        out.append(f"| {ours} | {peer} | " + " | ".join(cells) + " |")
+    return out
+
+
+def main():
+    lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on this machine "
+             f"({os.cpu_count()} cores), all rows in one run of `bench/run.sh`.", "",
+             "### Loop micro-benchmarks (operations per second, best of 3)", ""]
+    lines += micro()
+    servers = [
+        ("C epoll (ceiling)", [HERE / "c/echo_server", "PORT"]),
+        ("CPython asyncio Protocol", [SYS_PY, HERE / "echo_server.py", "PORT", "protocol"]),
+        ("uvloop Protocol", [SYS_PY, HERE / "echo_server.py", "PORT", "protocol", "uvloop"]),
+        ("CPython asyncio streams", [SYS_PY, HERE / "echo_server.py", "PORT", "streams"]),
+        ("uvloop streams", [SYS_PY, HERE / "echo_server.py", "PORT", "streams", "uvloop"]),
+    ]
+    extra = [a for a in sys.argv[1:]]
+    if "echo" in extra:
+        servers.append(("AsyncioSharp Protocol (C#)", ["dotnet", BENCH_DLL, "echo-protocol", "PORT"]))
+    if "streams" in extra:
+        servers.append(("AsyncioSharp streams (C#)", ["dotnet", BENCH_DLL, "echo-streams", "PORT"]))
+    if "python" in extra:
+        runner = ROOT / "src/AsyncioSharp.Runner/bin/Release/net10.0/AsyncioSharp.Runner.dll"
+        servers.append(("asynciosharp Python Protocol", ["dotnet", runner, HERE / "echo_server.py", "PORT", "protocol"]))
+        servers.append(("asynciosharp Python streams", ["dotnet", runner, HERE / "echo_server.py", "PORT", "streams"]))
+    table, results = echo(servers)
+    lines += ["", f"### Echo servers ({SECONDS:g} s per cell after 0.5 s warm-up; load generator: bench/c/load)", ""]
+    lines += table
+    ours = [name for name, _ in servers if "AsyncioSharp" in name or "asynciosharp" in name]
+    if ours:
+        lines += ["", "### Ratios (req/s: higher is better; CPU/req: lower is better)", ""]
+        for o in ours:
+            lines += ratios(results, o, ["C epoll (ceiling)", "uvloop Protocol", "CPython asyncio Protocol"])[(0 if o == ours[0] else 2):]
+    readme = HERE / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- RESULTS -->", "<!-- /RESULTS -->"
+    before, rest = text.split(start)
+    after = rest.split(end)[1]
+    readme.write_text(before + start + "\n" + "\n".join(lines) + "\n" + end + after)
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
