@@ -1,3 +1,5 @@
+using System;
+
 namespace AsyncioSharp;
 
 /// <summary>
@@ -38,9 +40,9 @@ public class Barrier : LoopBoundMixin
     /// <summary>Python's <c>__aenter__()</c>: waits at the barrier; returns this task's index.</summary>
     public Coroutine<int> AEnter() => Wait();
 
-    /// <summary>Python's <c>__aexit__(*args)</c>: nothing to do.</summary>
+    /// <summary>Python's <c>__aexit__(*args)</c>: nothing to do; never suppresses <paramref name="exc"/>.</summary>
 #pragma warning disable CS1998 // Python's __aexit__ here is an async def that does nothing.
-    public async Coroutine AExit() { }
+    public async Coroutine<bool> AExit(Exception? exc = null) => false;
 #pragma warning restore CS1998
 
     /// <summary>

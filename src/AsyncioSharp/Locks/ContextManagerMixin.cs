@@ -27,9 +27,13 @@ public abstract class ContextManagerMixin : LoopBoundMixin, IAsyncDisposable
         return this;
     }
 
-    /// <summary>Python's <c>__aexit__(exc_type, exc, tb)</c>: releases.</summary>
+    /// <summary>Python's <c>__aexit__(exc_type, exc, tb)</c>: releases; never suppresses <paramref name="exc"/> (returns false).</summary>
 #pragma warning disable CS1998 // Python's __aexit__ here is an async def without an await: it runs when awaited.
-    public async Coroutine AExit() => Release();
+    public async Coroutine<bool> AExit(Exception? exc = null)
+    {
+        Release();
+        return false;
+    }
 #pragma warning restore CS1998
 
     /// <summary>The end of an <c>await using</c> block: Python's <c>__aexit__</c>, which releases.</summary>
