@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -30,14 +29,14 @@ internal sealed class PythonTestServer : IDisposable
                     c.sendall(b'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nTest message')
         """;
 
-    private readonly Process _process;
+    private readonly System.Diagnostics.Process _process;
 
     public PythonTestServer()
     {
-        var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, UseShellExecute = false };
+        var psi = new System.Diagnostics.ProcessStartInfo("python3") { RedirectStandardOutput = true, UseShellExecute = false };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(Script);
-        _process = Process.Start(psi)!;
+        _process = System.Diagnostics.Process.Start(psi)!;
         Port = int.Parse(_process.StandardOutput.ReadLine()!);
     }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 
 namespace AsyncioSharp;
 
@@ -8,93 +7,34 @@ namespace AsyncioSharp;
 /// <c>_FlowControlMixin</c>): the protocol side of <c>StreamWriter.drain()</c>. Every drain() waiter wakes on
 /// resume_writing() and on connection_lost(); a drain() after the connection is lost raises at once.
 /// </summary>
-public class StreamFlowControlMixin : Protocol
+public class StreamFlowControlMixin : Protocol, IStreamWriterProtocol
 {
     private protected readonly AbstractEventLoop _loop;
-    private readonly LinkedList<Future> _drainWaiters = new();
-    private bool _paused;
-    private bool _connectionLost;
+    private readonly DrainWaiters _drain;
 
     /// <summary>Python's <c>FlowControlMixin(loop=None)</c>.</summary>
     public StreamFlowControlMixin(AbstractEventLoop? loop = null)
     {
         _loop = loop ?? Asyncio.GetEventLoop();
+        _drain = new DrainWaiters(_loop);
     }
 
     /// <summary>Python's <c>pause_writing()</c>.</summary>
-    public override void PauseWriting()
-    {
-        if (_paused)
-        {
-            throw new InvalidOperationException("pause_writing() while paused");
-        }
-        _paused = true;
-    }
+    public override void PauseWriting() => _drain.PauseWriting();
 
     /// <summary>Python's <c>resume_writing()</c>: wakes every drain() waiter.</summary>
-    public override void ResumeWriting()
-    {
-        if (!_paused)
-        {
-            throw new InvalidOperationException("resume_writing() while not paused");
-        }
-        _paused = false;
-        foreach (var waiter in _drainWaiters)
-        {
-            if (!waiter.Done())
-            {
-                waiter.SetResult(null);
-            }
-        }
-    }
+    public override void ResumeWriting() => _drain.ResumeWriting();
 
     /// <summary>Python's <c>connection_lost(exc)</c>: wakes every drain() waiter, with <paramref name="exc"/> if any.</summary>
-    public override void ConnectionLost(Exception? exc)
-    {
-        _connectionLost = true;
-        if (!_paused)
-        {
-            return;
-        }
-        foreach (var waiter in _drainWaiters)
-        {
-            if (!waiter.Done())
-            {
-                if (exc is null)
-                {
-                    waiter.SetResult(null);
-                }
-                else
-                {
-                    waiter.SetException(exc);
-                }
-            }
-        }
-    }
+    public override void ConnectionLost(Exception? exc) => _drain.ConnectionLost(exc);
 
-    /// <summary>Python's <c>_drain_helper()</c>: waits while writing is paused; <see cref="ConnectionResetError"/> once the connection is lost.</summary>
-    internal async Coroutine DrainHelper()
-    {
-        if (_connectionLost)
-        {
-            throw new ConnectionResetError("Connection lost");
-        }
-        if (!_paused)
-        {
-            return;
-        }
-        var waiter = _loop.CreateFuture();
-        var node = _drainWaiters.AddLast(waiter);
-        try
-        {
-            await waiter;
-        }
-        finally
-        {
-            _drainWaiters.Remove(node);
-        }
-    }
+    /// <summary>Python's <c>_drain_helper()</c>.</summary>
+    internal Coroutine DrainHelper() => _drain.DrainHelper();
 
-    /// <summary>Python's <c>_get_close_waiter(stream)</c>: the future <c>wait_closed()</c> awaits.</summary>
+    Coroutine IStreamWriterProtocol.DrainHelper() => DrainHelper();
+
+    /// <summary>Python's <c>_get_close_waiter(stream)</c>: not implemented by the mixin itself.</summary>
     internal virtual Future GetCloseWaiter(StreamWriter stream) => throw new NotImplementedException();
+
+    Future? IStreamWriterProtocol.GetCloseWaiter(StreamWriter stream) => GetCloseWaiter(stream);
 }

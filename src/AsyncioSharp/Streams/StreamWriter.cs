@@ -12,13 +12,20 @@ namespace AsyncioSharp;
 public class StreamWriter
 {
     private BaseTransport _transport;
-    private readonly StreamFlowControlMixin _protocol;
+    private readonly BaseProtocol _protocol;
     private readonly StreamReader? _reader;
     private readonly AbstractEventLoop _loop;
 
-    /// <summary>Python's <c>StreamWriter(transport, protocol, reader, loop)</c>.</summary>
-    public StreamWriter(BaseTransport transport, StreamFlowControlMixin protocol, StreamReader? reader, AbstractEventLoop loop)
+    /// <summary>
+    /// Python's <c>StreamWriter(transport, protocol, reader, loop)</c>: <paramref name="protocol"/> is a
+    /// <see cref="StreamFlowControlMixin"/> or a <see cref="SubprocessStreamProtocol"/>, which drain() waits on.
+    /// </summary>
+    public StreamWriter(BaseTransport transport, BaseProtocol protocol, StreamReader? reader, AbstractEventLoop loop)
     {
+        if (protocol is not IStreamWriterProtocol)
+        {
+            throw new TypeError($"StreamWriter needs a stream protocol, got {protocol.GetType().Name}");
+        }
         _transport = transport;
         _protocol = protocol;
         _reader = reader;
@@ -60,7 +67,15 @@ public class StreamWriter
     public bool IsClosing() => _transport.IsClosing();
 
     /// <summary>Python's <c>wait_closed()</c>: waits until the connection is lost; raises the error it was lost with.</summary>
-    public async Coroutine WaitClosed() => await _protocol.GetCloseWaiter(this);
+    public async Coroutine WaitClosed()
+    {
+        if (Flow.GetCloseWaiter(this) is { } waiter)
+        {
+            await waiter;
+        }
+    }
+
+    private IStreamWriterProtocol Flow => (IStreamWriterProtocol)_protocol;
 
     /// <summary>Python's <c>get_extra_info(name, default=None)</c>.</summary>
     public object? GetExtraInfo(string name, object? @default = null) => _transport.GetExtraInfo(name, @default);
@@ -80,7 +95,7 @@ public class StreamWriter
             // Let connection_lost() run first, so that drain() raises instead of waiting forever.
             await Asyncio.Sleep(0);
         }
-        await _protocol.DrainHelper();
+        await Flow.DrainHelper();
     }
 
     /// <summary>Python's <c>start_tls(sslcontext, *, server_hostname=None, ssl_handshake_timeout=None)</c>: upgrades the connection to TLS.</summary>
