@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.ExceptionServices;
 using System.Threading;
+using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 
 namespace AsyncioSharp;
 
@@ -365,17 +367,93 @@ public class StreamReader : IAsyncEnumerable<byte[]>
         return data;
     }
 
-    /// <summary>Python's <c>__aiter__</c>/<c>__anext__</c>: the lines, until <see cref="Readline"/> returns empty.</summary>
-    public async IAsyncEnumerator<byte[]> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Python's <c>__aiter__</c>: the lines, until <see cref="Readline"/> returns empty (Python's <c>__anext__</c>).
+    /// </summary>
+    public IAsyncEnumerator<byte[]> GetAsyncEnumerator(CancellationToken cancellationToken = default) => new LineEnumerator(this);
+
+    /// <summary>True when readline() would return without waiting: a newline, EOF or an error is there already.</summary>
+    private bool LineReady => _exception is not null || _eof || _buffer.Span.IndexOf((byte)'\n') >= 0;
+
+    /// <summary>
+    /// Python's <c>__anext__</c> for <c>await foreach</c>. A .NET enumerator's <c>MoveNextAsync</c> is awaited as a
+    /// foreign awaitable, so it must not suspend the task itself: it runs readline() only when readline() cannot
+    /// wait, and otherwise waits for data with a done callback on the reader's waiter future.
+    /// </summary>
+    private sealed class LineEnumerator : IAsyncEnumerator<byte[]>, IValueTaskSource<bool>
     {
-        while (true)
+        private readonly StreamReader _reader;
+        private ManualResetValueTaskSourceCore<bool> _core;
+
+        internal LineEnumerator(StreamReader reader) => _reader = reader;
+
+        public byte[] Current { get; private set; } = [];
+
+        public ValueTask<bool> MoveNextAsync()
         {
-            var line = await Readline();
-            if (line.Length == 0)
+            if (_reader.LineReady)
             {
-                yield break;
+                return new ValueTask<bool>(NextLine());
             }
-            yield return line;
+            _core.Reset();
+            WaitThenRead();
+            return new ValueTask<bool>(this, _core.Version);
         }
+
+        /// <summary>Runs readline() to its end without suspending (only called when <see cref="LineReady"/>).</summary>
+        private bool NextLine()
+        {
+            var line = _reader.Readline().GetAwaiter().GetResult();
+            Current = line;
+            return line.Length > 0;
+        }
+
+        private void WaitThenRead()
+        {
+            if (_reader._waiter is not null)
+            {
+                _core.SetException(new RuntimeError("readline() called while another coroutine is already waiting for incoming data"));
+                return;
+            }
+            if (_reader._paused)
+            {
+                _reader._paused = false;
+                ResumeReading(_reader._transport!);
+            }
+            var waiter = _reader._loop.CreateFuture();
+            _reader._waiter = waiter;
+            waiter.AddDoneCallback(_ =>
+            {
+                if (ReferenceEquals(_reader._waiter, waiter))
+                {
+                    _reader._waiter = null;
+                }
+                try
+                {
+                    waiter.Result();
+                    if (_reader.LineReady)
+                    {
+                        _core.SetResult(NextLine());
+                    }
+                    else
+                    {
+                        WaitThenRead();
+                    }
+                }
+                catch (System.Exception exc)
+                {
+                    _core.SetException(exc);
+                }
+            });
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        bool IValueTaskSource<bool>.GetResult(short token) => _core.GetResult(token);
+
+        ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _core.GetStatus(token);
+
+        void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token,
+            ValueTaskSourceOnCompletedFlags flags) => _core.OnCompleted(continuation, state, token, flags);
     }
 }

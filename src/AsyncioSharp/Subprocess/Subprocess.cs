@@ -1,7 +1,7 @@
 namespace AsyncioSharp;
 
 /// <summary>The constants of Python's <c>asyncio.subprocess</c> (and <c>subprocess</c>): what stdin/stdout/stderr may be set to.</summary>
-public static class Subprocess
+public static partial class Subprocess
 {
     /// <summary>Python's <c>subprocess.PIPE</c>: a new pipe to the child.</summary>
     public const int PIPE = -1;
