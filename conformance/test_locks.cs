@@ -534,6 +534,16 @@ public class ConditionTests : AsyncLoopTestCase
     });
 
     [Fact]
+    public void test_timeout_in_block() => RunAsync(async () =>
+    {
+        var condition = new Condition();
+        await using (await condition.AEnter())
+        {
+            await AssertRaisesAsync<TimeoutError>(async () => await Asyncio.WaitFor(condition.Wait(), 0.5));
+        }
+    });
+
+    [Fact]
     public void test_context_manager() => RunAsync(async () =>
     {
         var cond = new Condition();
@@ -830,9 +840,9 @@ public class SemaphoreTests : AsyncLoopTestCase
             result.Add(n);
             return true;
         }
-        var tasks = new[] { Asyncio.CreateTask(C(1)), Asyncio.CreateTask(C(2)), Asyncio.CreateTask(C(3)) };
+        var tasks = new IAwaitable[] { Asyncio.CreateTask(C(1)), Asyncio.CreateTask(C(2)), Asyncio.CreateTask(C(3)) };
         await Asyncio.Sleep(0);
-        tasks[0].Cancel();
+        ((Future)tasks[0]).Cancel();
         await Asyncio.Sleep(0);
         sem.Release();
         sem.Release();
@@ -1063,6 +1073,155 @@ public class BarrierTests : AsyncLoopTestCase
         Assert.Equal(N, results.Count);
         Assert.Equal(0, barrier.NWaiting);
         Assert.False(barrier.Broken);
+    });
+
+    [Fact]
+    public void test_filling_tasks_check_return_value() => RunAsync(async () =>
+    {
+        var barrier = new Barrier(N);
+        var results1 = new List<bool>();
+        var results2 = new List<bool>();
+        async Coroutine<int> Coro()
+        {
+            await barrier.AEnter();
+            try
+            {
+                results1.Add(true);
+                var i = await barrier.AEnter();
+                try
+                {
+                    results2.Add(true);
+                    return i;
+                }
+                finally
+                {
+                    await barrier.AExit();
+                }
+            }
+            finally
+            {
+                await barrier.AExit();
+            }
+        }
+        var res = await Asyncio.Gather(Enumerable.Range(0, N).Select(_ => (IAwaitable<int>)Asyncio.CreateTask(Coro())).ToArray());
+        Assert.Equal(N, results1.Count);
+        Assert.Equal(N, results2.Count);
+        Assert.Equal(Enumerable.Range(0, N), res.Order());
+        Assert.Equal(0, barrier.NWaiting);
+        Assert.False(barrier.Broken);
+    });
+
+    [Fact]
+    public void test_reset_barrier_while_tasks_waiting() => RunAsync(async () =>
+    {
+        var barrier = new Barrier(N);
+        var results = new List<bool>();
+        async Coroutine Coro()
+        {
+            try
+            {
+                await barrier.Wait();
+            }
+            catch (BrokenBarrierError)
+            {
+                results.Add(true);
+            }
+        }
+        var tasks = Enumerable.Range(0, N - 1).Select(_ => (IAwaitable)Asyncio.CreateTask(Coro())).ToArray();
+        await Asyncio.Sleep(0);
+        var reset = Asyncio.CreateTask(barrier.Reset());
+        await Asyncio.Gather(tasks);
+        await reset;
+        Assert.Equal(N - 1, results.Count);
+        Assert.Equal(0, barrier.NWaiting);
+        Assert.DoesNotContain("resetting", barrier.ToString());
+        Assert.False(barrier.Broken);
+    });
+
+    [Fact]
+    public void test_reset_barrier_when_tasks_half_draining_half_blocking() => RunAsync(async () =>
+    {
+        var barrier = new Barrier(N);
+        var results1 = new List<bool>();
+        var results2 = new List<bool>();
+        var blockingTasks = N / 2;
+        var count = 0;
+        async Coroutine Coro()
+        {
+            try
+            {
+                await barrier.Wait();
+            }
+            catch (BrokenBarrierError)
+            {
+                results1.Add(true);
+                await barrier.Wait();
+                return;
+            }
+            count++;
+            if (count > blockingTasks)
+            {
+                await barrier.Reset();
+                await barrier.Wait();
+            }
+            else
+            {
+                try
+                {
+                    await barrier.Wait();
+                }
+                catch (BrokenBarrierError)
+                {
+                    results2.Add(true);
+                }
+            }
+        }
+        await GatherTasks(N, Coro);
+        Assert.Equal(blockingTasks, results1.Count);
+        Assert.Empty(results2);
+        Assert.Equal(0, barrier.NWaiting);
+        Assert.DoesNotContain("resetting", barrier.ToString());
+        Assert.False(barrier.Broken);
+    });
+
+    [Fact]
+    public void test_reset_barrier_while_tasks_waiting_and_waiting_again() => RunAsync(async () =>
+    {
+        var barrier = new Barrier(N);
+        var results1 = new List<bool>();
+        var results2 = new List<bool>();
+        async Coroutine Coro1()
+        {
+            try
+            {
+                await barrier.Wait();
+            }
+            catch (BrokenBarrierError)
+            {
+                results1.Add(true);
+            }
+            finally
+            {
+                await barrier.Wait();
+                results2.Add(true);
+            }
+        }
+        async Coroutine Coro2()
+        {
+            await barrier.AEnter();
+            results2.Add(true);
+            await barrier.AExit();
+        }
+        var tasks = Enumerable.Range(0, N - 1).Select(_ => (IAwaitable)Asyncio.CreateTask(Coro1())).ToArray();
+        var reset = Asyncio.CreateTask(barrier.Reset());
+        await Asyncio.Sleep(0);
+        var last = Asyncio.CreateTask(Coro2());
+        await Asyncio.Gather(tasks);
+        await Asyncio.Gather(reset, last);
+        Assert.False(barrier.Broken);
+        Assert.Equal(N - 1, results1.Count);
+        Assert.Equal(N, results2.Count);
+        Assert.Equal(0, barrier.NWaiting);
     });
 
     [Fact]

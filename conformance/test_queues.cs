@@ -95,6 +95,14 @@ public class QueueBasicTests : AsyncLoopTestCase
 public class QueueGetTests : AsyncLoopTestCase
 {
     [Fact]
+    public void test_cancelled_getters_not_being_held_in_self_getters() => RunAsync(async () =>
+    {
+        var queue = new Queue(maxsize: 5);
+        await AssertRaisesAsync<TimeoutError>(async () => await Asyncio.WaitFor(queue.Get(), 0.1));
+        Assert.Empty(queue.Getters);
+    });
+
+    [Fact]
     public void test_blocking_get() => RunAsync(async () =>
     {
         var q = new Queue();
@@ -198,6 +206,21 @@ public class QueueGetTests : AsyncLoopTestCase
 
 public class QueuePutTests : AsyncLoopTestCase
 {
+    [Fact]
+    public void test_float_maxsize() => RunAsync(async () =>
+    {
+        // Python accepts maxsize=1.3 (full at 2 items); C#'s maxsize is an int, so the nearest is checked: full() at >= maxsize.
+        var q = new Queue(maxsize: 2);
+        q.PutNowait(1);
+        q.PutNowait(2);
+        Assert.True(q.Full());
+        Assert.Throws<QueueFull>(() => q.PutNowait(3));
+        q = new Queue(maxsize: 2);
+        await q.Put(1);
+        await q.Put(2);
+        Assert.True(q.Full());
+    });
+
     [Fact]
     public void test_blocking_put() => RunAsync(async () =>
     {

@@ -112,6 +112,80 @@ public class StreamTests : AsyncLoopTestCase
     }
 
     [Fact]
+    public void test_open_unix_connection_error()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"asyncio-sharp-{Guid.NewGuid():N}.sock");
+        var serverWriters = new List<StreamWriter>();
+        var server = Loop.RunUntilComplete(Asyncio.StartUnixServer((r, w) =>
+        {
+            serverWriters.Add(w);
+            return null;
+        }, path));
+        try
+        {
+            var (reader, writer) = Loop.RunUntilComplete(Asyncio.OpenUnixConnection(path));
+            var protocol = (StreamReaderProtocol)writer.Transport.GetProtocol();
+            protocol.ConnectionLost(new DivideByZeroException());
+            Assert.Throws<DivideByZeroException>(() => Loop.RunUntilComplete(reader.Read()));
+            writer.Close();
+            RunBriefly();
+        }
+        finally
+        {
+            serverWriters.ForEach(w => w.Close());
+            RunBriefly();
+            server.Close();
+            Loop.RunUntilComplete(server.WaitClosed());
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void test_streamreaderprotocol_constructor_use_running_loop()
+    {
+        static async Coroutine<StreamReaderProtocol> Test()
+        {
+            await Asyncio.Sleep(0);
+            return new StreamReaderProtocol(new StreamReader());
+        }
+        var protocol = Loop.RunUntilComplete(Test());
+        Assert.Same(Loop, protocol.Loop);
+    }
+
+    [Fact]
+    public void test_streamreaderprotocol_constructor_use_global_loop()
+    {
+        Asyncio.SetEventLoop(Loop);
+        Assert.Same(Loop, new StreamReaderProtocol(new StreamReader()).Loop);
+    }
+
+    [Fact]
+    public void test_unhandled_exceptions()
+    {
+        CustomExceptionHandler = true;
+        var messages = new List<IReadOnlyDictionary<string, object?>>();
+        Loop.SetExceptionHandler((_, ctx) => messages.Add(ctx));
+        async Coroutine Main()
+        {
+#pragma warning disable CS1998 // the handler raises at once, as CPython's test's does
+            async Coroutine HandleEcho(StreamReader reader, StreamWriter writer) => throw new InvalidOperationException("test");
+#pragma warning restore CS1998
+            var server = await Asyncio.StartServer(HandleEcho, "127.0.0.1", 0);
+            await server.StartServing();
+            var port = ((IPEndPoint)((Server)server).Sockets[0].LocalEndPoint!).Port;
+            var (_, wr) = await Asyncio.OpenConnection("127.0.0.1", port);
+            wr.Write(B("test msg"));
+            await wr.Drain();
+            wr.Close();
+            await wr.WaitClosed();
+            server.Close();
+            await server.WaitClosed();
+        }
+        Loop.RunUntilComplete(Main());
+        Assert.Equal("Unhandled exception in client_connected_cb", messages[0]["message"]);
+    }
+
+    [Fact]
     public void test_feed_empty_data()
     {
         var stream = new StreamReader(loop: Loop);

@@ -204,6 +204,44 @@ public class SubprocessMixin : AsyncLoopTestCase
     });
 
     [Fact]
+    public void test_cancel_make_subprocess_transport_exec() => RunAsync(async () =>
+    {
+        var task = Loop.CreateTask(Asyncio.CreateSubprocessExec(Python, PROGRAM_BLOCKED));
+        Loop.CallSoon(() => task.Cancel());
+        try
+        {
+            await task;
+        }
+        catch (CancelledError)
+        {
+        }
+    });
+
+    [Fact]
+    public void test_cancel_post_init() => RunAsync(async () =>
+    {
+        var task = Loop.CreateTask(Loop.SubprocessExec(() => new SubprocessProtocol(), Python, PROGRAM_BLOCKED));
+        Loop.CallSoon(() => task.Cancel());
+        try
+        {
+            await task;
+        }
+        catch (CancelledError)
+        {
+        }
+        await Asyncio.Sleep(0.1);
+    });
+
+    [Fact]
+    public void test_create_subprocess_exec_with_path() => RunAsync(async () =>
+    {
+        var p = await Asyncio.CreateSubprocessExec(Python, ["-c", "pass"]);
+        Assert.Equal(0, await p.Wait());
+        p = await Asyncio.CreateSubprocessExec(Python, ["-c", "pass", "."], cwd: Path.GetTempPath());
+        Assert.Equal(0, await p.Wait());
+    });
+
+    [Fact]
     public void test_popen_error() => RunAsync(async () =>
     {
         var exc = await AssertRaisesAsync<FileNotFoundError>(async () =>

@@ -19,6 +19,9 @@ public class StreamFlowControlMixin : Protocol, IStreamWriterProtocol
         _drain = new DrainWaiters(_loop);
     }
 
+    /// <summary>Python's <c>_loop</c>, for tests.</summary>
+    internal AbstractEventLoop Loop => _loop;
+
     /// <summary>Python's <c>pause_writing()</c>.</summary>
     public override void PauseWriting() => _drain.PauseWriting();
 
