@@ -54,17 +54,8 @@ public class Condition : ContextManagerMixin
         Release();
         try
         {
-            var fut = GetLoop().CreateFuture();
-            var node = _waiters.AddLast(fut);
-            try
-            {
-                await fut;
-                return true;
-            }
-            finally
-            {
-                _waiters.Remove(node);
-            }
+            await WaiterQueue.Await(_waiters, GetLoop().CreateFuture());
+            return true;
         }
         finally
         {

@@ -55,16 +55,7 @@ public class Event : LoopBoundMixin
         {
             return true;
         }
-        var fut = GetLoop().CreateFuture();
-        var node = _waiters.AddLast(fut);
-        try
-        {
-            await fut;
-            return true;
-        }
-        finally
-        {
-            _waiters.Remove(node);
-        }
+        await WaiterQueue.Await(_waiters, GetLoop().CreateFuture());
+        return true;
     }
 }

@@ -41,18 +41,9 @@ public class Lock : ContextManagerMixin
             return true;
         }
         _waiters ??= new LinkedList<Future>();
-        var fut = GetLoop().CreateFuture();
-        var node = _waiters.AddLast(fut);
         try
         {
-            try
-            {
-                await fut;
-            }
-            finally
-            {
-                _waiters.Remove(node);
-            }
+            await WaiterQueue.Await(_waiters, GetLoop().CreateFuture());
         }
         catch (CancelledError)
         {

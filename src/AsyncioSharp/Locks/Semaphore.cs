@@ -65,17 +65,9 @@ public class Semaphore : ContextManagerMixin
         }
         _waiters ??= new LinkedList<Future>();
         var fut = GetLoop().CreateFuture();
-        var node = _waiters.AddLast(fut);
         try
         {
-            try
-            {
-                await fut;
-            }
-            finally
-            {
-                _waiters.Remove(node);
-            }
+            await WaiterQueue.Await(_waiters, fut);
         }
         catch (CancelledError)
         {

@@ -121,29 +121,37 @@ public class AsyncioQueue<T> : LoopBoundMixin
     {
         while (Full())
         {
-            var putter = GetLoop().CreateFuture();
-            var node = _putters.AddLast(putter);
-            try
-            {
-                await putter;
-            }
-            catch
-            {
-                putter.Cancel();
-                // get_nowait() may have removed it already.
-                if (node.List is not null)
-                {
-                    _putters.Remove(node);
-                }
-                if (!Full() && !putter.Cancelled())
-                {
-                    // Woken by get_nowait() but unable to take the slot: pass it on.
-                    WakeupNext(_putters);
-                }
-                throw;
-            }
+            await WaitIn(_putters, Full);
         }
         PutNowait(item);
+    }
+
+    /// <summary>
+    /// The wait of put() and get(): a future among <paramref name="waiters"/> until woken. Cancelled or failed, it
+    /// leaves the queue (get_nowait()/put_nowait() may have removed it already) and, if it had been woken while the
+    /// slot or item it was woken for is still there, passes the wake-up on.
+    /// </summary>
+    private async Coroutine WaitIn(LinkedList<Future> waiters, Func<bool> blocked)
+    {
+        var waiter = GetLoop().CreateFuture();
+        var node = waiters.AddLast(waiter);
+        try
+        {
+            await waiter;
+        }
+        catch
+        {
+            waiter.Cancel();
+            if (node.List is not null)
+            {
+                waiters.Remove(node);
+            }
+            if (!blocked() && !waiter.Cancelled())
+            {
+                WakeupNext(waiters);
+            }
+            throw;
+        }
     }
 
     /// <summary>Python's <c>put_nowait(item)</c>; <see cref="QueueFull"/> if there is no free slot.</summary>
@@ -164,27 +172,7 @@ public class AsyncioQueue<T> : LoopBoundMixin
     {
         while (Empty())
         {
-            var getter = GetLoop().CreateFuture();
-            var node = _getters.AddLast(getter);
-            try
-            {
-                await getter;
-            }
-            catch
-            {
-                getter.Cancel();
-                // put_nowait() may have removed it already.
-                if (node.List is not null)
-                {
-                    _getters.Remove(node);
-                }
-                if (!Empty() && !getter.Cancelled())
-                {
-                    // Woken by put_nowait() but unable to take the item: pass it on.
-                    WakeupNext(_getters);
-                }
-                throw;
-            }
+            await WaitIn(_getters, Empty);
         }
         return GetNowait();
     }

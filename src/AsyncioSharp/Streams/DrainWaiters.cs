@@ -79,16 +79,7 @@ internal sealed class DrainWaiters
         {
             return;
         }
-        var waiter = _loop.CreateFuture();
-        var node = _waiters.AddLast(waiter);
-        try
-        {
-            await waiter;
-        }
-        finally
-        {
-            _waiters.Remove(node);
-        }
+        await WaiterQueue.Await(_waiters, _loop.CreateFuture());
     }
 }
 
