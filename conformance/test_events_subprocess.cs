@@ -165,6 +165,17 @@ public class SubprocessTestsMixin : LoopTestCase
     }
 
     [Fact]
+    public void test_subprocess_wait_no_same_group()
+    {
+        var (transp, proto) = Loop.RunUntilComplete(Loop.SubprocessShell(() => new MySubprocessProtocol(Loop), "exit 7",
+            null, null, null, startNewSession: true));
+        var p = (MySubprocessProtocol)proto;
+        Loop.RunUntilComplete(p.Completed);
+        Assert.Equal(7, p.Returncode);
+        transp.Close();
+    }
+
+    [Fact]
     public void test_subprocess_kill()
     {
         var (transp, proto) = Exec(Echo);

@@ -153,6 +153,15 @@ public class StreamTests : AsyncLoopTestCase
     }
 
     [Fact]
+    public void test_streamreader_constructor_use_global_loop()
+    {
+        Asyncio.SetEventLoop(Loop);
+        var reader = new StreamReader();
+        Assert.Same(Loop, new StreamReaderProtocol(reader, loop: null).Loop);
+        Assert.Equal("<StreamReader>", reader.ToString());
+    }
+
+    [Fact]
     public void test_streamreaderprotocol_constructor_use_global_loop()
     {
         Asyncio.SetEventLoop(Loop);

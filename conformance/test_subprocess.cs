@@ -43,6 +43,13 @@ public class SubprocessMixin : AsyncLoopTestCase
     });
 
     [Fact]
+    public void test_start_new_session() => RunAsync(async () =>
+    {
+        var proc = await Asyncio.CreateSubprocessShell("exit 8", startNewSession: true);
+        Assert.Equal(8, await proc.Wait());
+    });
+
+    [Fact]
     public void test_kill() => RunAsync(async () =>
     {
         var proc = await Asyncio.CreateSubprocessExec(Python, PROGRAM_BLOCKED);

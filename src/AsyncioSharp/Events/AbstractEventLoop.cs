@@ -184,11 +184,12 @@ public abstract class AbstractEventLoop
     /// Python's <c>subprocess_shell(protocol_factory, cmd, *, stdin=PIPE, stdout=PIPE, stderr=PIPE, **kwargs)</c>:
     /// <c>/bin/sh -c cmd</c>. Each of stdin/stdout/stderr is <see cref="Subprocess.PIPE"/>, <see cref="Subprocess.DEVNULL"/>,
     /// <see cref="Subprocess.STDOUT"/> (stderr only), a file descriptor, or null to inherit (Python's None);
-    /// <paramref name="cwd"/> and <paramref name="env"/> are Popen's keyword arguments of the same names.
+    /// <paramref name="cwd"/>, <paramref name="env"/> and <paramref name="startNewSession"/> are Popen's keyword arguments of the same names.
     /// </summary>
     public virtual Coroutine<(SubprocessTransport Transport, BaseProtocol Protocol)> SubprocessShell(
         Func<BaseProtocol> protocolFactory, string cmd, int? stdin = Subprocess.PIPE, int? stdout = Subprocess.PIPE,
-        int? stderr = Subprocess.PIPE, string? cwd = null, IDictionary<string, string>? env = null)
+        int? stderr = Subprocess.PIPE, string? cwd = null, IDictionary<string, string>? env = null,
+        bool startNewSession = false)
         => throw new NotImplementedException();
 
     /// <summary>
@@ -197,7 +198,8 @@ public abstract class AbstractEventLoop
     /// </summary>
     public virtual Coroutine<(SubprocessTransport Transport, BaseProtocol Protocol)> SubprocessExec(
         Func<BaseProtocol> protocolFactory, string program, IEnumerable<string>? args = null, int? stdin = Subprocess.PIPE,
-        int? stdout = Subprocess.PIPE, int? stderr = Subprocess.PIPE, string? cwd = null, IDictionary<string, string>? env = null)
+        int? stdout = Subprocess.PIPE, int? stderr = Subprocess.PIPE, string? cwd = null, IDictionary<string, string>? env = null,
+        bool startNewSession = false)
         => throw new NotImplementedException();
 
     // Ready-based callback registration methods.

@@ -18,6 +18,7 @@ internal static unsafe partial class Libc
     internal const int SIGXFSZ = 25;
     internal const short POSIX_SPAWN_SETSIGDEF = 0x04;
     internal const short POSIX_SPAWN_SETSIGMASK = 0x08;
+    internal const short POSIX_SPAWN_SETSID = 0x80;
     private const long SYS_pidfd_open = 434;
 
     /// <summary>Room for glibc's posix_spawn_file_actions_t (80 bytes) and posix_spawnattr_t (336 bytes), with margin.</summary>

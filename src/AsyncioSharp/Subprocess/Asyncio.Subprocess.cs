@@ -10,11 +10,12 @@ public static partial class Asyncio
     /// <see cref="Subprocess.DEVNULL"/>, <see cref="Subprocess.STDOUT"/> (stderr), a file descriptor, or null to inherit.
     /// </summary>
     public static async Coroutine<Subprocess.Process> CreateSubprocessShell(string cmd, int? stdin = null, int? stdout = null,
-        int? stderr = null, int limit = _DEFAULT_LIMIT, string? cwd = null, IDictionary<string, string>? env = null)
+        int? stderr = null, int limit = _DEFAULT_LIMIT, string? cwd = null, IDictionary<string, string>? env = null,
+        bool startNewSession = false)
     {
         var loop = GetRunningLoop();
         var (transport, protocol) = await loop.SubprocessShell(() => new SubprocessStreamProtocol(limit, loop), cmd,
-            stdin, stdout, stderr, cwd, env);
+            stdin, stdout, stderr, cwd, env, startNewSession);
         return new Subprocess.Process(transport, (SubprocessStreamProtocol)protocol, loop);
     }
 
@@ -24,11 +25,11 @@ public static partial class Asyncio
     /// </summary>
     public static async Coroutine<Subprocess.Process> CreateSubprocessExec(string program, IEnumerable<string>? args = null,
         int? stdin = null, int? stdout = null, int? stderr = null, int limit = _DEFAULT_LIMIT, string? cwd = null,
-        IDictionary<string, string>? env = null)
+        IDictionary<string, string>? env = null, bool startNewSession = false)
     {
         var loop = GetRunningLoop();
         var (transport, protocol) = await loop.SubprocessExec(() => new SubprocessStreamProtocol(limit, loop), program,
-            args, stdin, stdout, stderr, cwd, env);
+            args, stdin, stdout, stderr, cwd, env, startNewSession);
         return new Subprocess.Process(transport, (SubprocessStreamProtocol)protocol, loop);
     }
 }

@@ -7,10 +7,11 @@ namespace AsyncioSharp;
 public partial class SelectorEventLoop
 {
     private protected override async Coroutine<SubprocessTransport> MakeSubprocessTransport(BaseProtocol protocol,
-        string[] args, int? stdin, int? stdout, int? stderr, string? cwd, IDictionary<string, string>? env)
+        string[] args, int? stdin, int? stdout, int? stderr, string? cwd, IDictionary<string, string>? env,
+        bool startNewSession)
     {
         var waiter = CreateFuture();
-        var transp = new UnixSubprocessTransport(this, protocol, args, stdin, stdout, stderr, cwd, env, waiter);
+        var transp = new UnixSubprocessTransport(this, protocol, args, stdin, stdout, stderr, cwd, env, startNewSession, waiter);
         try
         {
             await waiter;

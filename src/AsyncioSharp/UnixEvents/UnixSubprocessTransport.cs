@@ -26,12 +26,13 @@ internal sealed class UnixSubprocessTransport : BaseSubprocessTransport
     private readonly int? _stderr;
     private readonly string? _cwd;
     private readonly IDictionary<string, string>? _env;
+    private readonly bool _startNewSession;
     private int _pid;
     private int _pidfd = -1;
     private bool _reaped;
 
     internal UnixSubprocessTransport(SelectorEventLoop loop, BaseProtocol protocol, string[] argv, int? stdin, int? stdout,
-        int? stderr, string? cwd, IDictionary<string, string>? env, Future waiter)
+        int? stderr, string? cwd, IDictionary<string, string>? env, bool startNewSession, Future waiter)
         : base(loop, protocol, stdin, stdout, stderr, waiter)
     {
         _selectorLoop = loop;
@@ -41,6 +42,7 @@ internal sealed class UnixSubprocessTransport : BaseSubprocessTransport
         _stderr = stderr;
         _cwd = cwd;
         _env = env;
+        _startNewSession = startNewSession;
         Begin();
     }
 
@@ -165,7 +167,8 @@ internal sealed class UnixSubprocessTransport : BaseSubprocessTransport
             Libc.sigemptyset(sigmask);
             Libc.posix_spawnattr_setsigdefault(attr, sigdefault);
             Libc.posix_spawnattr_setsigmask(attr, sigmask);
-            Libc.posix_spawnattr_setflags(attr, Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK);
+            Libc.posix_spawnattr_setflags(attr, (short)(Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK
+                | (_startNewSession ? Libc.POSIX_SPAWN_SETSID : 0)));
 
             var argv = stackalloc byte*[_argv.Length + 1];
             for (var i = 0; i < _argv.Length; i++)
