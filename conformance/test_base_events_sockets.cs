@@ -246,15 +246,6 @@ public partial class BaseEventLoopWithSelectorTests : LoopTestCase
             NewProto, "example.com", 80, family: AddressFamily.InterNetwork, localAddr: (null!, 8080))));
     }
 
-    private sealed class SslTransportMock : Transport
-    {
-        private readonly Socket _sock;
-
-        public SslTransportMock(Socket sock) => _sock = sock;
-
-        public override void Close() => _sock.Close();
-    }
-
     [Fact]
     public void test_create_connection_ssl_server_hostname_default()
     {
@@ -360,5 +351,38 @@ public partial class BaseEventLoopWithSelectorTests : LoopTestCase
         var exc = Assert.ThrowsAny<OSError>(() => Loop.RunUntilComplete(Loop.CreateServer(NewProto, "127.0.0.1", port)));
         Assert.Equal(98, exc.Errno);
         Assert.Equal($"[Errno 98] error while attempting to bind on address ('127.0.0.1', {port}): address already in use", exc.Message);
+    }
+}
+
+internal sealed class SslTransportMock : Transport
+{
+    private readonly Socket _sock;
+
+    public SslTransportMock(Socket sock) => _sock = sock;
+
+    public override void Close() => _sock.Close();
+}
+
+/// <summary>CPython's test_base_events <c>TestSelectorUtils</c>.</summary>
+public class TestSelectorUtils : LoopTestCase
+{
+    private static void CheckSetNodelay(Socket sock)
+    {
+        Assert.False(sock.NoDelay);
+        BaseEventLoop.SetNodelay(sock);
+        Assert.True(sock.NoDelay);
+    }
+
+    [Fact]
+    public void test_set_nodelay()
+    {
+        using (var sock = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            CheckSetNodelay(sock);
+        }
+        using (var sock = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false })
+        {
+            CheckSetNodelay(sock);
+        }
     }
 }

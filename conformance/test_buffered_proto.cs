@@ -40,20 +40,7 @@ public sealed class ReceiveStuffProto : BufferedProtocol
 /// </summary>
 public class BaseTestBufferedProtocol : LoopTestCase
 {
-    private static readonly byte[] NOISE = Enumerable.Range(0, 1024).SelectMany(_ => "12345678+"u8.ToArray()).ToArray();
-
-    private sealed class NoiseServer : Protocol
-    {
-        private Transport? _transport;
-
-        public override void ConnectionMade(BaseTransport transport)
-        {
-            _transport = (Transport)transport;
-            _transport.Write(NOISE);
-        }
-
-        public override void DataReceived(ReadOnlySpan<byte> data) => _transport!.Close();
-    }
+    internal static readonly byte[] NOISE = Enumerable.Range(0, 1024).SelectMany(_ => "12345678+"u8.ToArray()).ToArray();
 
     [Fact]
     public void test_buffered_proto_create_connection()
@@ -83,4 +70,17 @@ public class BaseTestBufferedProtocol : LoopTestCase
         srv.Close();
         Loop.RunUntilComplete(srv.WaitClosed());
     }
+}
+
+internal sealed class NoiseServer : Protocol
+{
+    private Transport? _transport;
+
+    public override void ConnectionMade(BaseTransport transport)
+    {
+        _transport = (Transport)transport;
+        _transport.Write(BaseTestBufferedProtocol.NOISE);
+    }
+
+    public override void DataReceived(ReadOnlySpan<byte> data) => _transport!.Close();
 }

@@ -89,25 +89,6 @@ public partial class EventLoopTestsMixin : LoopTestCase
 
 public partial class EventLoopTestsMixin
 {
-    private sealed class RogerProto : MyBaseProto
-    {
-        private readonly AbstractEventLoop _loop;
-
-        public RogerProto(AbstractEventLoop loop) : base(loop) => _loop = loop;
-
-        public override void ConnectionLost(Exception? exc)
-        {
-            base.ConnectionLost(exc);
-            _loop.CallSoon(_loop.Stop);
-        }
-
-        public override void DataReceived(ReadOnlySpan<byte> data)
-        {
-            base.DataReceived(data);
-            ((Transport)Transport!).Write("roger"u8);
-        }
-    }
-
     [Fact]
     public void test_connect_accepted_socket()
     {
@@ -226,19 +207,6 @@ public partial class EventLoopTestsMixin
         server.Close();
     }
 
-    private sealed class ConnectedProto : MyProto
-    {
-        private readonly Future<MyProto> _made;
-
-        public ConnectedProto(AbstractEventLoop loop, Future<MyProto> made) : base(loop) => _made = made;
-
-        public override void ConnectionMade(BaseTransport transport)
-        {
-            base.ConnectionMade(transport);
-            _made.SetResult(this);
-        }
-    }
-
     [Fact]
     public void test_create_server_addr_in_use()
     {
@@ -309,5 +277,94 @@ public partial class EventLoopTestsMixin
         var exc = Assert.Throws<SocketException>(() => client.Connect(new IPEndPoint(IPAddress.Loopback, port)));
         Assert.Equal(SocketError.ConnectionRefused, exc.SocketErrorCode);
         client.Close();
+    }
+}
+
+internal sealed class RogerProto : MyBaseProto
+{
+    private readonly AbstractEventLoop _loop;
+
+    public RogerProto(AbstractEventLoop loop) : base(loop) => _loop = loop;
+
+    public override void ConnectionLost(Exception? exc)
+    {
+        base.ConnectionLost(exc);
+        _loop.CallSoon(_loop.Stop);
+    }
+
+    public override void DataReceived(ReadOnlySpan<byte> data)
+    {
+        base.DataReceived(data);
+        ((Transport)Transport!).Write("roger"u8);
+    }
+}
+
+internal sealed class ConnectedProto : MyProto
+{
+    private readonly Future<MyProto> _made;
+
+    public ConnectedProto(AbstractEventLoop loop, Future<MyProto> made) : base(loop) => _made = made;
+
+    public override void ConnectionMade(BaseTransport transport)
+    {
+        base.ConnectionMade(transport);
+        _made.SetResult(this);
+    }
+}
+
+public partial class EventLoopTestsMixin
+{
+    /// <summary>CPython replaces self.loop.getaddrinfo; here a hooked loop does, for the one test.</summary>
+    private OSError WithLocalAddrAnswer(List<AddrInfo> localAnswer)
+    {
+        var loop = new HookedSelectorLoop();
+        try
+        {
+            var port1 = SocketHelper.FindUnusedPort();
+            var port2 = SocketHelper.FindUnusedPort();
+            loop.GetaddrinfoHook = (host, port) => port is int p && p == port2
+                ? HookedSelectorLoop.Result(localAnswer)
+                : HookedSelectorLoop.Result(new() { HookedSelectorLoop.Inet("127.0.0.1", port1) });
+            return Assert.ThrowsAny<OSError>(() => loop.RunUntilComplete(loop.CreateConnection(
+                () => new MyProto(loop), "localhost", port1, localAddr: ("localhost", port2))));
+        }
+        finally
+        {
+            loop.Close();
+        }
+    }
+
+    [Fact]
+    public void test_create_connection_local_addr_skip_different_family()
+    {
+        WithLocalAddrAnswer(new()
+        {
+            new AddrInfo(AddressFamily.InterNetworkV6, SocketType.Stream, 0, "", new IPEndPoint(IPAddress.IPv6Loopback, 0)),
+            new AddrInfo(AddressFamily.InterNetwork, SocketType.Stream, 0, "", new IPEndPoint(IPAddress.Loopback, 0)),
+        });
+    }
+
+    [Fact]
+    public void test_create_connection_local_addr_nomatch_family()
+    {
+        var exc = WithLocalAddrAnswer(new()
+        {
+            new AddrInfo(AddressFamily.InterNetworkV6, SocketType.Stream, 0, "", new IPEndPoint(IPAddress.IPv6Loopback, 0)),
+        });
+        Assert.Equal("no matching local address with family=<AddressFamily.AF_INET: 2> found", exc.Message);
+    }
+}
+
+/// <summary>CPython's test_events <c>TestServer</c>.</summary>
+public class TestServer : LoopTestCase
+{
+    [Fact]
+    public void test_get_loop()
+    {
+        var proto = new MyProto(Loop);
+        var server = Loop.RunUntilComplete(Loop.CreateServer(() => proto, "0.0.0.0", 0));
+        Assert.Same(Loop, server.GetLoop());
+        server.Close();
+        Loop.RunUntilComplete(server.WaitClosed());
     }
 }

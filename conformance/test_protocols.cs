@@ -6,10 +6,6 @@ namespace AsyncioSharp.Conformance;
 /// <summary>CPython's test_protocols: the default protocol callbacks do nothing.</summary>
 public class ProtocolsAbsTests
 {
-    private sealed class StubTransport : Transport
-    {
-    }
-
     [Fact]
     public void test_base_protocol()
     {
@@ -56,4 +52,8 @@ public class ProtocolsAbsTests
         sp.PipeConnectionLost(1, null);
         sp.ProcessExited();
     }
+}
+
+internal sealed class StubTransport : Transport
+{
 }

@@ -764,3 +764,18 @@ public class SelectorSocketTransportBufferedProtocolTests : SelectorTransportTes
         Assert.IsType<ConnectionResetError>(_protocol.LostWith);
     }
 }
+
+/// <summary>CPython's test_selector_events <c>BaseSelectorEventLoopTests</c>: the transport factory (the loop-basics ones are loopcore's).</summary>
+public partial class BaseSelectorEventLoopTests : SelectorTransportTestBase
+{
+    [Fact]
+    public void test_make_socket_transport()
+    {
+        var transport = Loop.MakeSocketTransport(Sock, new Protocol());
+        Assert.IsType<SelectorSocketTransport>(transport);
+        // repr() must not fail when the event loop is closed.
+        Loop.Close();
+        Assert.NotEmpty(transport.ToString()!);
+        Sock.Close();
+    }
+}

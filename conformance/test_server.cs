@@ -11,30 +11,6 @@ namespace AsyncioSharp.Conformance;
 /// </summary>
 public class BaseStartServer : LoopTestCase
 {
-    private sealed class ServeProto : Protocol
-    {
-        private readonly Func<AsyncioTask> _mainTask;
-        private Transport? _transport;
-        private int _received;
-
-        public ServeProto(Func<AsyncioTask> mainTask) => _mainTask = mainTask;
-
-        public override void ConnectionMade(BaseTransport transport) => _transport = (Transport)transport;
-
-        public override void DataReceived(ReadOnlySpan<byte> data)
-        {
-            // Like reader.readline(): act once the line is complete.
-            _received += data.Length;
-            if (data[^1] != (byte)'\n')
-            {
-                return;
-            }
-            _mainTask().Cancel();
-            _transport!.Write("1"u8);
-            _transport.Close();
-        }
-    }
-
     [Fact]
     public void test_start_server_1()
     {
@@ -74,5 +50,29 @@ public class BaseStartServer : LoopTestCase
         Assert.False(srv.IsServing());
         var exc = Assert.Throws<RuntimeError>(() => Loop.RunUntilComplete(srv.ServeForever()));
         Assert.Contains("is closed", exc.Message);
+    }
+}
+
+internal sealed class ServeProto : Protocol
+{
+    private readonly Func<AsyncioTask> _mainTask;
+    private Transport? _transport;
+    private int _received;
+
+    public ServeProto(Func<AsyncioTask> mainTask) => _mainTask = mainTask;
+
+    public override void ConnectionMade(BaseTransport transport) => _transport = (Transport)transport;
+
+    public override void DataReceived(ReadOnlySpan<byte> data)
+    {
+        // Like reader.readline(): act once the line is complete.
+        _received += data.Length;
+        if (data[^1] != (byte)'\n')
+        {
+            return;
+        }
+        _mainTask().Cancel();
+        _transport!.Write("1"u8);
+        _transport.Close();
     }
 }

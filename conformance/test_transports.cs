@@ -6,19 +6,6 @@ namespace AsyncioSharp.Conformance;
 /// <summary>CPython's test_transports.</summary>
 public class TransportTests
 {
-    private class PlainTransport : Transport
-    {
-        public PlainTransport(Dictionary<string, object?>? extra = null) : base(extra) { }
-    }
-
-    private sealed class PlainDatagramTransport : DatagramTransport
-    {
-    }
-
-    private sealed class PlainSubprocessTransport : SubprocessTransport
-    {
-    }
-
     [Fact]
     public void test_ctor_extra_is_none()
     {
@@ -34,13 +21,6 @@ public class TransportTests
         Assert.Null(transport.GetExtraInfo("unknown"));
         var @default = new object();
         Assert.Same(@default, transport.GetExtraInfo("unknown", @default));
-    }
-
-    private sealed class MyTransport : PlainTransport
-    {
-        public readonly List<byte[]> Written = new();
-
-        public override void Write(ReadOnlySpan<byte> data) => Written.Add(data.ToArray());
     }
 
     [Fact]
@@ -88,17 +68,6 @@ public class TransportTests
         Assert.Throws<NotImplementedException>(() => transport.Kill());
     }
 
-    private sealed class FlowTransport : FlowControlMixin
-    {
-        private readonly BaseProtocol _protocol = new();
-
-        public FlowTransport(BaseEventLoop loop) : base(null, loop) { }
-
-        private protected override BaseProtocol CurrentProtocol => _protocol;
-
-        public override int GetWriteBufferSize() => 512;
-    }
-
     [Fact]
     public void test_flowcontrol_mixin_set_write_limits()
     {
@@ -123,4 +92,35 @@ public class TransportTests
             loop.Close();
         }
     }
+}
+
+internal class PlainTransport : Transport
+{
+    public PlainTransport(Dictionary<string, object?>? extra = null) : base(extra) { }
+}
+
+internal sealed class PlainDatagramTransport : DatagramTransport
+{
+}
+
+internal sealed class PlainSubprocessTransport : SubprocessTransport
+{
+}
+
+internal sealed class MyTransport : PlainTransport
+{
+    public readonly List<byte[]> Written = new();
+
+    public override void Write(ReadOnlySpan<byte> data) => Written.Add(data.ToArray());
+}
+
+internal sealed class FlowTransport : FlowControlMixin
+{
+    private readonly BaseProtocol _protocol = new();
+
+    public FlowTransport(BaseEventLoop loop) : base(null, loop) { }
+
+    private protected override BaseProtocol CurrentProtocol => _protocol;
+
+    public override int GetWriteBufferSize() => 512;
 }

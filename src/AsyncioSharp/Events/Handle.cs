@@ -16,7 +16,6 @@ public class Handle
     private readonly ExecutionContext? _context;
     private protected readonly BaseEventLoop _loop;
     private bool _cancelled;
-    private string? _repr;
 
     internal Handle(Action callback, BaseEventLoop loop, ExecutionContext? context)
         : this(InvokeAction, callback, loop, context)
@@ -30,7 +29,14 @@ public class Handle
         _state = state;
         _loop = loop;
         _context = context;
+        if (loop.DebugEnabled)
+        {
+            SourceTracebacks.Record(this);
+        }
     }
+
+    /// <summary>Python's <c>_source_traceback</c>: in debug mode, where the handle was created (oldest frame first).</summary>
+    internal IReadOnlyList<FrameSummary>? SourceTraceback => SourceTracebacks.Of(this);
 
     /// <summary>The callback the user gave (the wrapped Action), or the internal one; null once cancelled.</summary>
     internal virtual Delegate? Callback => _callback is null ? null : _state is Delegate inner && _callback == InvokeAction ? inner : _callback;
@@ -55,12 +61,10 @@ public class Handle
             return;
         }
         _cancelled = true;
-        if (_loop.GetDebug())
-        {
-            _repr = ToString();
-        }
+        // A cancelled handle keeps only its repr (debug mode), in the state field it no longer needs.
+        var repr = _loop.DebugEnabled ? new CancelledRepr(ToString()) : null;
         _callback = null;
-        _state = null;
+        _state = repr;
     }
 
     /// <summary>Python's <c>Handle.cancelled()</c>.</summary>
@@ -106,12 +110,17 @@ public class Handle
         catch (Exception exc) when (exc is not (KeyboardInterrupt or SystemExit))
         {
             var callback = Callback;
-            _loop.CallExceptionHandler(new Dictionary<string, object?>
+            var context = new Dictionary<string, object?>
             {
                 ["message"] = $"Exception in callback {(callback is null ? "None" : FormatHelpers.FormatCallback(callback))}",
                 ["exception"] = exc,
                 ["handle"] = this,
-            });
+            };
+            if (SourceTraceback is { } sourceTraceback)
+            {
+                context["source_traceback"] = sourceTraceback;
+            }
+            _loop.CallExceptionHandler(context);
         }
     }
 
@@ -127,9 +136,15 @@ public class Handle
         {
             info.Add(FormatHelpers.FormatCallback(callback));
         }
+        if (FormatHelpers.CreatedAt(SourceTraceback) is { } createdAt)
+        {
+            info.Add(createdAt);
+        }
         return info;
     }
 
     /// <summary>Python's <c>repr(handle)</c>: <c>&lt;Handle Class.method()&gt;</c>, <c>&lt;Handle cancelled&gt;</c>.</summary>
-    public override string ToString() => _repr ?? $"<{string.Join(" ", ReprInfo())}>";
+    public override string ToString() => _state is CancelledRepr repr ? repr.Text : $"<{string.Join(" ", ReprInfo())}>";
+
+    private sealed record CancelledRepr(string Text);
 }

@@ -17,11 +17,9 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
     private enum State : byte { Pending, Cancelled, Finished }
 
     private State _state;
-    private object? _result;
-    private Exception? _exception;
-    private string? _cancelMessage;
-    private CancelledError? _cancelledExc;
-    private UnretrievedExceptionGuard? _guard;
+    // One field for what only one state needs, so a future stays small: Finished: the result, or an ExceptionBox
+    // when an exception was set; Cancelled: the cancel message (string) or the CancelledError to re-raise.
+    private object? _value;
     private readonly BaseEventLoop _loop;
 
     // Done callbacks, as handles ready to queue: the first is kept apart, since most futures get exactly one
@@ -33,7 +31,14 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
     public Future(AbstractEventLoop? loop = null)
     {
         _loop = (BaseEventLoop)(loop ?? Asyncio.GetEventLoop());
+        if (_loop.DebugEnabled)
+        {
+            SourceTracebacks.Record(this);
+        }
     }
+
+    /// <summary>Python's <c>_source_traceback</c>: in debug mode, where the future was created (oldest frame first).</summary>
+    internal IReadOnlyList<FrameSummary>? SourceTraceback => SourceTracebacks.Of(this);
 
     /// <summary>Python's <c>get_loop()</c>.</summary>
     public AbstractEventLoop GetLoop() => _loop;
@@ -59,26 +64,32 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
             return false;
         }
         _state = State.Cancelled;
-        _cancelMessage = msg;
+        _value = msg;
         ScheduleCallbacks();
         return true;
     }
 
-    internal string? CancelMessage => _cancelMessage;
+    internal string? CancelMessage => _state == State.Cancelled ? _value as string : null;
 
     /// <summary>The CancelledError to raise for a cancelled future (Python's <c>_make_cancelled_error</c>).</summary>
     internal CancelledError MakeCancelledError()
     {
-        if (_cancelledExc is not null)
+        if (_value is CancelledError exc)
         {
-            var exc = _cancelledExc;
-            _cancelledExc = null;
+            _value = null;
             return exc;
         }
-        return new CancelledError(_cancelMessage);
+        return new CancelledError(CancelMessage);
     }
 
-    internal void SetCancelledExc(CancelledError exc) => _cancelledExc = exc;
+    /// <summary>Cancels with the CancelledError a task's coroutine ended with (Python: <c>_cancelled_exc</c>, then <c>cancel()</c>).</summary>
+    private protected void CancelWith(CancelledError exc)
+    {
+        if (CancelCore(null))
+        {
+            _value = exc;
+        }
+    }
 
     /// <summary>
     /// Python's <c>result()</c>: the result; raises the exception set, <see cref="CancelledError"/> if cancelled,
@@ -94,12 +105,14 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         {
             throw new InvalidStateError("Result is not ready.");
         }
-        SuppressGuard();
-        if (_exception is not null)
+        if (_value is ExceptionBox box)
         {
-            ExceptionDispatchInfo.Throw(_exception);
+            box.Retrieved();
+            // Python raises exception.with_traceback(saved_tb): every raise starts from the trace saved at set time,
+            // so awaiting a failed future repeatedly does not grow its trace.
+            box.Info.Throw();
         }
-        return _result;
+        return _value;
     }
 
     /// <summary>
@@ -116,8 +129,12 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         {
             throw new InvalidStateError("Exception is not set.");
         }
-        SuppressGuard();
-        return _exception;
+        if (_value is ExceptionBox box)
+        {
+            box.Retrieved();
+            return box.Exception;
+        }
+        return null;
     }
 
     /// <summary>
@@ -182,7 +199,7 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         {
             throw new InvalidStateError($"{StateName}: {this}");
         }
-        _result = result;
+        _value = result;
         _state = State.Finished;
         ScheduleCallbacks();
     }
@@ -199,20 +216,12 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         {
             throw new InvalidStateError($"{StateName}: {this}");
         }
-        _exception = exception ?? throw new TypeError("exception must be an Exception, got None");
+        _value = new ExceptionBox(this, exception ?? throw new TypeError("exception must be an Exception, got None"));
         _state = State.Finished;
-        _guard = new UnretrievedExceptionGuard(this);
         ScheduleCallbacks();
     }
 
-    private void SuppressGuard()
-    {
-        if (_guard is not null)
-        {
-            GC.SuppressFinalize(_guard);
-            _guard = null;
-        }
-    }
+    private void SuppressGuard() => (_value as ExceptionBox)?.Retrieved();
 
     private void ScheduleCallbacks()
     {
@@ -256,7 +265,7 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         var info = new List<string> { StateName.ToLowerInvariant() };
         if (_state == State.Finished)
         {
-            info.Add(_exception is not null ? $"exception={FormatHelpers.Repr(_exception)}" : $"result={FormatHelpers.Repr(_result)}");
+            info.Add(_value is ExceptionBox box ? $"exception={FormatHelpers.Repr(box.Exception)}" : $"result={FormatHelpers.Repr(_value)}");
         }
         var callbacks = new List<Delegate>();
         if (_callback0?.Callback is { } first)
@@ -277,6 +286,10 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
             };
             info.Add($"cb=[{shown}]");
         }
+        if (FormatHelpers.CreatedAt(SourceTraceback) is { } createdAt)
+        {
+            info.Add(createdAt);
+        }
         return info;
     }
 
@@ -284,22 +297,49 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
     public override string ToString() =>
         FormatHelpers.GuardRecursion(this, () => $"<{KindName} {string.Join(" ", ReprInfo())}>");
 
-    /// <summary>Reports "exception was never retrieved" when a future whose exception nobody read is collected.</summary>
-    private sealed class UnretrievedExceptionGuard
+    /// <summary>
+    /// The exception a future holds; reports "exception was never retrieved" if the future is collected before
+    /// anyone read it (Python's <c>__del__</c> with <c>__log_traceback</c>).
+    /// </summary>
+    private sealed class ExceptionBox
     {
         private readonly Future _future;
+        private bool _retrieved;
 
-        public UnretrievedExceptionGuard(Future future) => _future = future;
-
-        ~UnretrievedExceptionGuard()
+        public ExceptionBox(Future future, Exception exception)
         {
-            var future = _future;
-            future._loop.ReportFromFinalizer(new Dictionary<string, object?>
+            _future = future;
+            Exception = exception;
+            Info = ExceptionDispatchInfo.Capture(exception);
+        }
+
+        public Exception Exception { get; }
+
+        /// <summary>The exception with the trace it had when it was set.</summary>
+        public ExceptionDispatchInfo Info { get; }
+
+        public void Retrieved()
+        {
+            if (!_retrieved)
             {
-                ["message"] = $"{future.KindName} exception was never retrieved",
-                ["exception"] = future._exception,
-                ["future"] = future,
-            });
+                _retrieved = true;
+                GC.SuppressFinalize(this);
+            }
+        }
+
+        ~ExceptionBox()
+        {
+            var context = new Dictionary<string, object?>
+            {
+                ["message"] = $"{_future.KindName} exception was never retrieved",
+                ["exception"] = Exception,
+                ["future"] = _future,
+            };
+            if (_future.SourceTraceback is { } sourceTraceback)
+            {
+                context["source_traceback"] = sourceTraceback;
+            }
+            _future._loop.ReportFromFinalizer(context);
         }
     }
 

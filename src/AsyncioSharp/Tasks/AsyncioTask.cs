@@ -260,8 +260,7 @@ public class AsyncioTask : Future
         switch (_coro.Error)
         {
             case CancelledError cancelled:
-                SetCancelledExc(cancelled);
-                CancelCore(null);
+                CancelWith(cancelled);
                 break;
             case { } error:
                 SetExceptionCore(error);

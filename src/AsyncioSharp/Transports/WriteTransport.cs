@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace AsyncioSharp;
 
@@ -24,12 +25,15 @@ public abstract class WriteTransport : BaseTransport
     /// <summary>Python's <c>writelines(list_of_data)</c>: the pieces joined, written with one <see cref="Write"/>.</summary>
     public virtual void Writelines(IEnumerable<byte[]> listOfData)
     {
-        var joined = new List<byte>();
-        foreach (var data in listOfData)
+        var pieces = listOfData as IReadOnlyCollection<byte[]> ?? new List<byte[]>(listOfData);
+        var joined = new byte[pieces.Sum(p => p.Length)];
+        var offset = 0;
+        foreach (var data in pieces)
         {
-            joined.AddRange(data);
+            data.CopyTo(joined, offset);
+            offset += data.Length;
         }
-        Write(joined.ToArray());
+        Write(joined);
     }
 
     /// <summary>Python's <c>write_eof()</c>: closes the write end after flushing.</summary>

@@ -5,6 +5,7 @@ using static AsyncioSharp.Tests.Sockets.SocketTestSupport;
 namespace AsyncioSharp.Tests.Sockets;
 
 /// <summary>Cancelling create_connection at any point leaves nothing behind.</summary>
+[Collection(nameof(AloneCollection))]
 public class ConnectCancelTests
 {
     [Fact]
@@ -32,6 +33,9 @@ public class ConnectCancelTests
         warm.RunUntilComplete(Asyncio.Sleep(0));
         warm.RunUntilComplete(warm.ShutdownDefaultExecutor());
         warm.Close();
+        // Sockets earlier tests dropped are closed by finalizers: let them run now, not during the count.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         var fdsBefore = OpenFdCount();
 
         var loop = new SelectorEventLoop();
