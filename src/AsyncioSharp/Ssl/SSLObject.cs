@@ -115,11 +115,25 @@ public sealed class SSLObject
     {
         var buffer = new byte[len];
         var n = ReadInto(buffer);
+        if (n < 0)
+        {
+            throw new SSLWantReadError();
+        }
         return n == len ? buffer : buffer.AsSpan(0, n).ToArray();
     }
 
     /// <summary>Python's <c>read(len, buffer)</c>: decrypts into <paramref name="buffer"/>; returns the byte count (0 at close_notify).</summary>
-    public int Read(int len, Memory<byte> buffer) => ReadInto(buffer.Span[..Math.Min(len, buffer.Length)]);
+    public int Read(int len, Memory<byte> buffer)
+    {
+        var n = TryRead(len, buffer);
+        return n >= 0 ? n : throw new SSLWantReadError();
+    }
+
+    /// <summary>
+    /// <see cref="Read(int, Memory{byte})"/> without the exception: -1 where Python raises SSLWantReadError, so
+    /// SSLProtocol's read loop, which ends that way on every pass, costs no throw.
+    /// </summary>
+    internal int TryRead(int len, Memory<byte> buffer) => ReadInto(buffer.Span[..Math.Min(len, buffer.Length)]);
 
     /// <summary>Python's <c>write(data)</c>: encrypts the bytes into the outgoing BIO; returns their number.</summary>
     public int Write(ReadOnlyMemory<byte> data)
@@ -223,7 +237,10 @@ public sealed class SSLObject
         while (!_closeNotifyReceived)
         {
             _readCount = 0;
-            ReadInto(scratch);
+            if (ReadInto(scratch) < 0)
+            {
+                throw new SSLWantReadError();
+            }
         }
     }
 
@@ -345,9 +362,9 @@ public sealed class SSLObject
     private int ReadIntoCore(Span<byte> destination)
     {
         DoHandshake();
-        if (_readCount == 0 && !_closeNotifyReceived)
+        if (_readCount == 0 && !_closeNotifyReceived && !Fill())
         {
-            Fill();
+            return -1;
         }
         if (_readCount == 0)
         {
@@ -360,14 +377,15 @@ public sealed class SSLObject
         return n;
     }
 
-    private void Fill()
+    /// <summary>Takes the next decrypted chunk into the read buffer; false when the stream waits for ciphertext.</summary>
+    private bool Fill()
     {
         int n;
         if (_pendingRead is not null)
         {
             if (!_pendingRead.IsCompleted)
             {
-                throw new SSLWantReadError();
+                return false;
             }
             var done = _pendingRead;
             _pendingRead = null;
@@ -379,21 +397,26 @@ public sealed class SSLObject
         }
         else
         {
-            ValueTask<int> read;
+            var previous = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
             try
             {
-                read = WithoutContext(() => _stream.ReadAsync(_readBuffer));
+                var read = _stream.ReadAsync(_readBuffer);
                 if (!read.IsCompleted)
                 {
                     _pendingRead = read.AsTask();
                     Watch(_pendingRead);
-                    throw new SSLWantReadError();
+                    return false;
                 }
                 n = read.GetAwaiter().GetResult();
             }
             catch (Exception exc) when (exc is not SSLError)
             {
                 throw SslErrors.Map(exc, ReadLine);
+            }
+            finally
+            {
+                SynchronizationContext.SetSynchronizationContext(previous);
             }
         }
         _readStart = 0;
@@ -402,6 +425,7 @@ public sealed class SSLObject
         {
             _closeNotifyReceived = true;
         }
+        return true;
     }
 
     private Task StartHandshake()

@@ -665,32 +665,27 @@ public sealed class SSLProtocol : BufferedProtocol
         var count = 1;
         var buf = app.GetBuffer(GetReadBufferSize());
         var wants = buf.Length;
-        try
+        // TryRead's -1 is Python's SSLWantReadError, which ends the loop the same way.
+        count = _sslobj.TryRead(wants, buf);
+        if (count > 0)
         {
-            count = _sslobj.Read(wants, buf);
-            if (count > 0)
+            offset = count;
+            while (offset < wants)
             {
-                offset = count;
-                while (offset < wants)
+                count = _sslobj.TryRead(wants - offset, buf[offset..]);
+                if (count > 0)
                 {
-                    count = _sslobj.Read(wants - offset, buf[offset..]);
-                    if (count > 0)
-                    {
-                        offset += count;
-                    }
-                    else
-                    {
-                        break;
-                    }
+                    offset += count;
                 }
-                if (offset >= wants)
+                else
                 {
-                    _loop.CallSoon(DoRead);
+                    break;
                 }
             }
-        }
-        catch (SSLWantReadError)
-        {
+            if (offset >= wants)
+            {
+                _loop.CallSoon(DoRead);
+            }
         }
         if (offset > 0)
         {
@@ -708,24 +703,19 @@ public sealed class SSLProtocol : BufferedProtocol
     {
         var total = 0;
         var count = 1;
-        try
+        // TryRead's -1 is Python's SSLWantReadError, which ends the loop the same way.
+        while (true)
         {
-            while (true)
+            if (total == _readChunk.Length)
             {
-                if (total == _readChunk.Length)
-                {
-                    Array.Resize(ref _readChunk, _readChunk.Length * 2);
-                }
-                count = _sslobj.Read(_readChunk.Length - total, _readChunk.AsMemory(total));
-                if (count == 0)
-                {
-                    break;
-                }
-                total += count;
+                Array.Resize(ref _readChunk, _readChunk.Length * 2);
             }
-        }
-        catch (SSLWantReadError)
-        {
+            count = _sslobj.TryRead(_readChunk.Length - total, _readChunk.AsMemory(total));
+            if (count <= 0)
+            {
+                break;
+            }
+            total += count;
         }
         if (total > 0 && _appProtocol is Protocol app)
         {

@@ -193,8 +193,10 @@ public sealed class OpenSslInteropTests : IDisposable
         RunUntil(() => client.HasExited);
         client.WaitForExit();
         Assert.Equal(0, made);
-        // .NET's server drops the connection without an alert, so s_client reports an unexpected EOF.
-        Assert.Contains("unexpected eof", Text(output));
+        // .NET's server drops the connection without an alert: s_client sees an EOF or a reset, never our data.
+        var text = Text(output);
+        Assert.Contains("CONNECTED", text);
+        Assert.Matches("unexpected eof|errno=|closed", text);
         server.Close();
         _loop.RunUntilComplete(server.WaitClosed());
     }
