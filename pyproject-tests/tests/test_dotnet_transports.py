@@ -5,6 +5,8 @@ import socket
 import sys
 import unittest
 
+from .echo import echo_round_trip
+
 HOSTED = 'asynciosharp' in sys.modules
 
 
@@ -16,27 +18,12 @@ class DotnetTransportTests(unittest.TestCase):
             return runner.run(coro)
 
     def test_streams_echo(self):
-        async def main():
-            async def handle(reader, writer):
-                while data := await reader.read(4096):
-                    writer.write(data)
-                    await writer.drain()
-                writer.close()
-
-            server = await asyncio.start_server(handle, '127.0.0.1', 0)
-            host, port = server.sockets[0].getsockname()
-            reader, writer = await asyncio.open_connection(host, port)
+        def check_connection(writer, address):
             self.assertEqual(type(writer.transport).__module__, 'asynciosharp._transports')
-            self.assertEqual(writer.get_extra_info('peername'), (host, port))
-            payload = bytes(range(256)) * 1000
-            writer.write(payload)
-            self.assertEqual(await reader.readexactly(len(payload)), payload)
-            writer.write_eof()
-            self.assertEqual(await reader.read(), b'')
-            writer.close()
-            await writer.wait_closed()
-            server.close()
-            await server.wait_closed()
+            self.assertEqual(writer.get_extra_info('peername'), address)
+
+        async def main():
+            server = await echo_round_trip(self, bytes(range(256)) * 1000, check_connection)
             self.assertIsNone(server._sockets)
 
         self.run_on_dotnet_transports(main())
