@@ -58,6 +58,9 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// <summary>Python's <c>slow_callback_duration</c>: in debug mode, callbacks slower than this (seconds) are logged.</summary>
     public double SlowCallbackDuration { get; set; } = 0.1;
 
+    /// <summary>Not a Python name: what the loop calls around a blocking wait for I/O (see <see cref="IBlockingHook"/>).</summary>
+    public IBlockingHook? BlockingHook { get; set; }
+
     /// <summary>Python's <c>_clock_resolution</c>: timers due within it are treated as due.</summary>
     private protected double ClockResolution { get; } = TicksToSeconds;
 
@@ -679,7 +682,22 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
             {
                 timeout = Math.Clamp(next.When() - Time(), 0, MaximumSelectTimeout);
             }
-            Select(timeout);
+            if (BlockingHook is { } hook && timeout != 0)
+            {
+                var state = hook.Enter();
+                try
+                {
+                    Select(timeout);
+                }
+                finally
+                {
+                    hook.Exit(state);
+                }
+            }
+            else
+            {
+                Select(timeout);
+            }
             _lastPoll = Stopwatch.GetTimestamp();
             DrainInbox();
         }
