@@ -1,3 +1,4 @@
+using System;
 using System.Net;
 using System.Runtime.InteropServices;
 
@@ -7,6 +8,41 @@ namespace AsyncioSharp.Interop;
 internal static unsafe partial class Libc
 {
     internal const int EINPROGRESS = 115;
+    private const int MSG_NOSIGNAL = 0x4000;
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    private static partial nint recv(int fd, byte* buf, nint len, int flags);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    private static partial nint send(int fd, byte* buf, nint len, int flags);
+
+    /// <summary>
+    /// Python's <c>sock.recv_into(buf)</c> on a non-blocking socket's descriptor, without .NET's Socket layer (its
+    /// handle reference counting and error translation cost as much as the rest of a transport's read): the count
+    /// (0 at EOF), or -1 with the errno.
+    /// </summary>
+    internal static int Recv(int fd, Span<byte> buf, out int errno)
+    {
+        nint n;
+        fixed (byte* p = buf)
+        {
+            n = recv(fd, p, buf.Length, 0);
+        }
+        errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return (int)n;
+    }
+
+    /// <summary>Python's <c>sock.send(data)</c> on a non-blocking socket's descriptor (no SIGPIPE): the count sent, or -1 with the errno.</summary>
+    internal static int Send(int fd, ReadOnlySpan<byte> data, out int errno)
+    {
+        nint n;
+        fixed (byte* p = data)
+        {
+            n = send(fd, p, data.Length, MSG_NOSIGNAL);
+        }
+        errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return (int)n;
+    }
 
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
     private static partial int connect(int fd, byte* addr, int addrlen);
