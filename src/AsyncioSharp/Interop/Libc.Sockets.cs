@@ -10,10 +10,13 @@ internal static unsafe partial class Libc
     internal const int EINPROGRESS = 115;
     private const int MSG_NOSIGNAL = 0x4000;
 
-    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    // No SetLastError: errno is read only when the call failed, right after it, which is what the generated
+    // SetLastError code does too (the runtime keeps errno across its return from native code); clearing errno
+    // before every call and saving it after every call would add two calls to each of the hottest system calls.
+    [LibraryImport("libc", EntryPoint = "recv")]
     private static partial nint recv(int fd, byte* buf, nint len, int flags);
 
-    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "send")]
     private static partial nint send(int fd, byte* buf, nint len, int flags);
 
     /// <summary>
@@ -28,7 +31,7 @@ internal static unsafe partial class Libc
         {
             n = recv(fd, p, buf.Length, 0);
         }
-        errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+        errno = n < 0 ? Marshal.GetLastSystemError() : 0;
         return (int)n;
     }
 
@@ -40,7 +43,7 @@ internal static unsafe partial class Libc
         {
             n = send(fd, p, data.Length, MSG_NOSIGNAL);
         }
-        errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+        errno = n < 0 ? Marshal.GetLastSystemError() : 0;
         return (int)n;
     }
 

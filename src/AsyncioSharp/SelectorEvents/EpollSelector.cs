@@ -106,7 +106,7 @@ internal sealed unsafe class EpollSelector : IDisposable
         Volatile.Write(ref _wakePending, 0);
         if (n < 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
+            var errno = Marshal.GetLastSystemError();
             if (errno == Libc.EINTR)
             {
                 return;

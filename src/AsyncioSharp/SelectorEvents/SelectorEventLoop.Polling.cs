@@ -5,5 +5,5 @@ public partial class SelectorEventLoop
 {
     /// <summary>True if a reader (<paramref name="write"/> false) or writer is registered for <paramref name="fd"/>.</summary>
     internal bool IsPolling(int fd, bool write) =>
-        _fdHandles.TryGetValue(fd, out var handles) && (write ? handles.Writer : handles.Reader) is { } h && !h.Cancelled();
+        (write ? FdHandles(fd).Writer : FdHandles(fd).Reader) is { } h && !h.Cancelled();
 }
