@@ -418,6 +418,7 @@ public class BaseEventLoopTests : LoopTestCase
         Assert.IsType<DivideByZeroException>(ctx["exception"]);
         Assert.Matches("Exception in callback.*test_set_exc_handler_custom", (string)ctx["message"]!);
         Assert.Same(handle, ctx["handle"]);
+        Assert.Same(handle.SourceTraceback, ctx["source_traceback"]);
         calls.Clear();
 
         Loop.SetExceptionHandler(null);

@@ -7,7 +7,6 @@ namespace AsyncioSharp.Interop;
 /// <summary>Socket system calls .NET will not make where Python does.</summary>
 internal static unsafe partial class Libc
 {
-    internal const int EINPROGRESS = 115;
     private const int MSG_NOSIGNAL = 0x4000;
 
     // No SetLastError: errno is read only when the call failed, right after it, which is what the generated
@@ -67,10 +66,10 @@ internal static unsafe partial class Libc
             return true;
         }
         var errno = Marshal.GetLastPInvokeError();
-        if (errno is EINPROGRESS or EINTR or EAGAIN)
+        if (errno is Errno.EINPROGRESS or Errno.EINTR or Errno.EAGAIN)
         {
             return false;
         }
-        throw SocketErrors.FromErrno(errno);
+        throw Errno.Error(errno);
     }
 }

@@ -287,6 +287,9 @@ internal sealed class SelectorSocketTransport : SelectorTransport
     public override bool CanWriteEof() => true;
 
     /// <inheritdoc />
+    internal override SendfileMode SendfileCompatible => SendfileMode.TryNative;
+
+    /// <inheritdoc />
     private protected override void CallConnectionLost(Exception? exc)
     {
         base.CallConnectionLost(exc);
