@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace AsyncioSharp;
 
@@ -28,6 +29,8 @@ public partial class SelectorEventLoop : BaseEventLoop
     private protected override void WriteToSelf() => _selector.Wake();
 
     /// <summary>Python's <c>_process_events</c> for one fd.</summary>
+    // Runs for every I/O event: compiled optimized once, at first call, rather than at tier 0 and again later.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ProcessEvent(int fd, int events)
     {
         var handles = FdHandles(fd);

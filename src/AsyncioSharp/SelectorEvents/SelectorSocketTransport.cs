@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace AsyncioSharp;
 
@@ -99,6 +100,8 @@ internal sealed class SelectorSocketTransport : SelectorTransport
     }
 
     /// <summary>Python's <c>_read_ready__data_received()</c>.</summary>
+    // Runs for every I/O event: compiled optimized once, at first call, rather than at tier 0 and again later.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadReadyDataReceived()
     {
         if (_connLost != 0)
@@ -174,6 +177,8 @@ internal sealed class SelectorSocketTransport : SelectorTransport
     }
 
     /// <inheritdoc />
+    // Runs for every I/O event: compiled optimized once, at first call, rather than at tier 0 and again later.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Write(ReadOnlySpan<byte> data)
     {
         if (_eof)
