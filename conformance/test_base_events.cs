@@ -10,7 +10,7 @@ namespace AsyncioSharp.Conformance;
 /// in test_base_events_sockets.cs). CPython runs them on a BaseEventLoop with a mock selector; here they run on
 /// the real selector loop, reading its queues through internal accessors.
 /// </summary>
-public class BaseEventLoopTests : LoopTestCase
+public partial class BaseEventLoopTests : LoopTestCase
 {
     private static void Cb() { }
 

@@ -877,7 +877,7 @@ public class SelectorEventLoopUnixSocketTests : LoopTestCase
 }
 
 /// <summary>CPython's <c>test_unix_events.TestFunctional</c>.</summary>
-public class TestFunctional : LoopTestCase
+public partial class TestFunctional : LoopTestCase
 {
     [Fact]
     public void test_add_reader_or_writer_transport_fd()

@@ -188,9 +188,19 @@ public sealed class SelectorDatagramTransport : DatagramTransport
     /// <summary>One send; false if it would block.</summary>
     private bool TrySendOne(ReadOnlySpan<byte> data, EndPoint? addr)
     {
-        if (_connected || addr is null)
+        if (_connected)
         {
             return SelectorEventLoop.TrySend(_sock, data, out _);
+        }
+        if (addr is null)
+        {
+            // Python's sock.sendto(data, None) on an unconnected socket: a TypeError, so a fatal write error.
+            throw new TypeError(_sock.AddressFamily switch
+            {
+                System.Net.Sockets.AddressFamily.InterNetwork => "sendto(): AF_INET address must be tuple, not NoneType",
+                System.Net.Sockets.AddressFamily.InterNetworkV6 => "sendto(): AF_INET6 address must be tuple, not NoneType",
+                _ => "a bytes-like object is required, not 'NoneType'",
+            });
         }
         return SelectorEventLoop.TrySendTo(_sock, data, addr, out _);
     }
@@ -268,7 +278,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
     }
 
     /// <summary>Python's <c>_fatal_error</c>: OSErrors are only logged in debug mode, others go to the handler.</summary>
-    private void FatalError(Exception exc, string message)
+    internal void FatalError(Exception exc, string message = "Fatal error on transport")
     {
         if (exc is OSError)
         {

@@ -10,7 +10,7 @@ namespace AsyncioSharp;
 /// socket is readable, into the loop's shared buffer (or the buffer a <see cref="BufferedProtocol"/> gives);
 /// a write is sent at once when nothing is pending, otherwise buffered until the socket is writable.
 /// </summary>
-internal sealed class SelectorSocketTransport : SelectorTransport
+internal sealed class SelectorSocketTransport : SelectorTransport, IStartTlsCompatible
 {
     private readonly Action _writeReady;
     private Protocol? _dataProtocol;
