@@ -35,7 +35,8 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int epoll_ctl(int epfd, int op, int fd, EpollEvent* ev);
 
-    [LibraryImport("libc", SetLastError = true)]
+    /// <summary>epoll_wait(2); on failure the errno is <see cref="Marshal.GetLastSystemError"/>, read at once (see <see cref="Recv"/>).</summary>
+    [LibraryImport("libc")]
     internal static partial int epoll_wait(int epfd, EpollEvent* events, int maxevents, int timeout);
 
     [LibraryImport("libc", SetLastError = true)]
