@@ -21,21 +21,18 @@ public partial class EventLoopTestsMixin
         Assert.Equal("CERTIFICATE_VERIFY_FAILED", exc.Reason);
     }
 
-    /// <summary>CPython's <c>_make_ssl_unix_server</c>: the path is deleted when the test ends.</summary>
-    private (Server Server, string Path) MakeSslUnixServer(Func<BaseProtocol> factory, string certfile, string? keyfile = null)
+    /// <summary>CPython's <c>_make_ssl_unix_server</c>.</summary>
+    private (AbstractServer Server, string Path) MakeSslUnixServer(Func<BaseProtocol> factory, string certfile, string? keyfile = null)
     {
         var sslcontext = new SSLContext(SslModule.PROTOCOL_TLS_SERVER);
         sslcontext.LoadCertChain(certfile, keyfile);
-        var path = TestHttpServer.UnixSocketPath();
-        var server = (Server)Loop.RunUntilComplete(Loop.CreateUnixServer(factory, path, ssl: sslcontext));
-        return (server, path);
+        return MakeUnixServer(factory, sslcontext);
     }
 
-    private void CloseUnixServer(Server server, string path)
+    private void CloseServer(AbstractServer server)
     {
         server.Close();
         Loop.RunUntilComplete(server.WaitClosed());
-        File.Delete(path);
     }
 
     [Fact]
@@ -48,21 +45,13 @@ public partial class EventLoopTestsMixin
         var (client, _) = Loop.RunUntilComplete(fC);
 
         ((Transport)client).Write("xxx"u8);
-        Loop.RunUntilComplete(proto.Connected!);
-        Assert.Equal("CONNECTED", proto.State);
-        RunUntil(() => proto.Nbytes > 0);
-        Assert.Equal(3, proto.Nbytes);
-
-        // close connection
-        proto.Transport!.Close();
-        Loop.RunUntilComplete(proto.Done!);
-        Assert.Equal("CLOSED", proto.State);
+        AssertServerGotXxxAndCloses(proto);
 
         // the client socket must be closed after to avoid ECONNRESET upon recv()/send() on the serving socket
         client.Close();
 
         // stop serving
-        CloseUnixServer(server, path);
+        CloseServer(server);
     }
 
     [Fact]
@@ -82,7 +71,7 @@ public partial class EventLoopTestsMixin
         // it made, and then lost (as test_create_server_ssl_verify_failed).
         RunUntil(() => proto.Transport is null || proto.State == "CLOSED");
         TakeUnhandled();
-        CloseUnixServer(server, path);
+        CloseServer(server);
     }
 
     [Fact]
@@ -103,6 +92,6 @@ public partial class EventLoopTestsMixin
         proto.Transport!.Close();
         client.Close();
         Loop.RunUntilComplete(proto.Done!);
-        CloseUnixServer(server, path);
+        CloseServer(server);
     }
 }
