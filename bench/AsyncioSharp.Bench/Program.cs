@@ -10,7 +10,10 @@ switch (args.FirstOrDefault())
     case "echo-protocol":
         Echo.RunProtocol(int.Parse(args[1]));
         return 0;
+    case "echo-streams":
+        Echo.RunStreams(int.Parse(args[1]));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: AsyncioSharp.Bench micro [NAME] | echo-protocol PORT");
+        Console.Error.WriteLine("usage: AsyncioSharp.Bench micro [NAME] | echo-protocol PORT | echo-streams PORT");
         return 2;
 }
