@@ -14,6 +14,7 @@ public sealed class HookedSelectorLoop : SelectorEventLoop
     public Func<string?, object?, Coroutine<List<AddrInfo>>>? GetaddrinfoHook;
     public Func<Socket, EndPoint, Coroutine>? SockConnectHook;
     public Func<Socket, BaseProtocol, Future?, string?, double?, double?, Transport>? MakeSslTransportHook;
+    public Func<BaseTransport, Stream, long, long?, Coroutine<long>>? SendfileNativeHook;
 
     public override Coroutine<List<AddrInfo>> Getaddrinfo(string? host, object? port, AddressFamily family = AddressFamily.Unspecified,
         SocketType type = 0, ProtocolType proto = 0, int flags = 0) =>
@@ -30,6 +31,9 @@ public sealed class HookedSelectorLoop : SelectorEventLoop
             ? hook(rawsock, protocol, waiter, serverHostname, sslHandshakeTimeout, sslShutdownTimeout)
             : base.MakeSslTransport(rawsock, protocol, sslcontext, waiter, serverSide, serverHostname, extra, server,
                 sslHandshakeTimeout, sslShutdownTimeout);
+
+    internal override Coroutine<long> SendfileNative(BaseTransport transport, Stream file, long offset, long? count) =>
+        SendfileNativeHook is { } hook ? hook(transport, file, offset, count) : base.SendfileNative(transport, file, offset, count);
 
     /// <summary>An async getaddrinfo result, like CPython's <c>getaddrinfo_task</c>.</summary>
     public static async Coroutine<List<AddrInfo>> Result(List<AddrInfo> infos)

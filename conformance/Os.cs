@@ -28,6 +28,9 @@ internal static class Os
     private static extern int kill(int pid, int sig);
 
     [DllImport("libc", SetLastError = true)]
+    private static extern int link(string oldpath, string newpath);
+
+    [DllImport("libc", SetLastError = true)]
     private static extern int setitimer(int which, long[] newValue, long[]? oldValue);
 
     [DllImport("libc", SetLastError = true)]
@@ -82,6 +85,9 @@ internal static class Os
 
     /// <summary>os.dup(fd).</summary>
     public static int Dup(int fd) => Check(dup(fd));
+
+    /// <summary>os.link(src, dst): a hard link.</summary>
+    public static void Link(string src, string dst) => Check(link(src, dst));
 
     /// <summary>os.kill(pid, sig).</summary>
     public static void Kill(int pid, int sig) => Check(kill(pid, sig));

@@ -10,7 +10,7 @@ namespace AsyncioSharp.Conformance;
 /// in test_base_events_sockets.cs). CPython runs them on a BaseEventLoop with a mock selector; here they run on
 /// the real selector loop, reading its queues through internal accessors.
 /// </summary>
-public class BaseEventLoopTests : LoopTestCase
+public partial class BaseEventLoopTests : LoopTestCase
 {
     private static void Cb() { }
 
@@ -418,6 +418,7 @@ public class BaseEventLoopTests : LoopTestCase
         Assert.IsType<DivideByZeroException>(ctx["exception"]);
         Assert.Matches("Exception in callback.*test_set_exc_handler_custom", (string)ctx["message"]!);
         Assert.Same(handle, ctx["handle"]);
+        Assert.Same(handle.SourceTraceback, ctx["source_traceback"]);
         calls.Clear();
 
         Loop.SetExceptionHandler(null);

@@ -82,7 +82,7 @@ public partial class BaseEventLoopWithSelectorTests : LoopTestCase
     [Fact]
     public void test_create_datagram_endpoint_existing_sock_unix()
     {
-        var path = HttpTestServer.UnixSocketPath();
+        var path = TestHttpServer.UnixSocketPath();
         try
         {
             using (var sock = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified))

@@ -212,6 +212,22 @@ public partial class EventLoopTestsMixin : LoopTestCase
     }
 }
 
+/// <summary>test_events.EventLoopTestsMixin.test_internal_fds (the reader/writer tests are in test_events_lowlevel.cs).</summary>
+public partial class EventLoopTestsMixin
+{
+    [Fact]
+    public void test_internal_fds()
+    {
+        // Python counts its self-pipe (_internal_fds == 1, 0 after close); here the loop's own fds are its epoll
+        // instance and its wake-up eventfd, all released by close().
+        var before = Directory.GetFiles("/proc/self/fd").Length;
+        var loop = new SelectorEventLoop();
+        Assert.Equal(before + 2, Directory.GetFiles("/proc/self/fd").Length);
+        loop.Close();
+        Assert.Equal(before, Directory.GetFiles("/proc/self/fd").Length);
+    }
+}
+
 /// <summary>CPython's test_events.HandleTests.</summary>
 public class HandleTests : LoopTestCase
 {
@@ -263,18 +279,56 @@ public class HandleTests : LoopTestCase
         Assert.Equal("<Handle HandleTests.test_handle_repr.<locals>.<lambda>()>", lambda.ToString());
     }
 
+    /// <summary>The file and line of the call (the test's <c>__file__</c> and <c>sys._getframe().f_lineno</c>).</summary>
+    internal static (string File, int Line) Here([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => (file, line);
+
     [Fact]
     public void test_handle_repr_debug()
     {
         Loop.SetDebug(true);
+        var (file, line) = Here();
         var h = new Handle(Noop, Loop, null);
-        Assert.Equal("<Handle HandleTests.Noop()>", h.ToString());
+        var createdAt = $"created at {file}:{line + 1}";
+        Assert.Equal($"<Handle HandleTests.Noop() {createdAt}>", h.ToString());
         // In debug mode the repr is kept at cancel, for slow-callback warnings.
         h.Cancel();
-        Assert.Equal("<Handle cancelled HandleTests.Noop()>", h.ToString());
+        Assert.Equal($"<Handle cancelled HandleTests.Noop() {createdAt}>", h.ToString());
         h.Cancel();
-        Assert.Equal("<Handle cancelled HandleTests.Noop()>", h.ToString());
+        Assert.Equal($"<Handle cancelled HandleTests.Noop() {createdAt}>", h.ToString());
         Loop.SetDebug(false);
+    }
+
+    [Fact]
+    public void test_handle_source_traceback()
+    {
+        var loop = Asyncio.GetEventLoopPolicy().NewEventLoop();
+        try
+        {
+            loop.SetDebug(true);
+            void CheckSourceTraceback(Handle h, int lineno)
+            {
+                var frames = h.SourceTraceback;
+                Assert.NotNull(frames);
+                Assert.Equal((Here().File, lineno, nameof(test_handle_source_traceback)), (frames![^1].Filename, frames[^1].Lineno, frames[^1].Name));
+            }
+
+            var (_, line) = Here();
+            var h = loop.CallSoon(Noop);
+            CheckSourceTraceback(h, line + 1);
+            (_, line) = Here();
+            h = loop.CallSoonThreadsafe(Noop);
+            CheckSourceTraceback(h, line + 1);
+            (_, line) = Here();
+            h = loop.CallLater(0, Noop);
+            CheckSourceTraceback(h, line + 1);
+            (_, line) = Here();
+            h = loop.CallAt(loop.Time(), Noop);
+            CheckSourceTraceback(h, line + 1);
+        }
+        finally
+        {
+            loop.Close();
+        }
     }
 }
 
@@ -326,10 +380,12 @@ public class TimerTests : LoopTestCase
     public void test_timer_repr_debug()
     {
         Loop.SetDebug(true);
+        var (file, line) = HandleTests.Here();
         var h = new TimerHandle(123.5, Noop, Loop, null);
-        Assert.Equal("<TimerHandle when=123.5 TimerTests.Noop()>", h.ToString());
+        var createdAt = $"created at {file}:{line + 1}";
+        Assert.Equal($"<TimerHandle when=123.5 TimerTests.Noop() {createdAt}>", h.ToString());
         h.Cancel();
-        Assert.Equal("<TimerHandle cancelled when=123.5 TimerTests.Noop()>", h.ToString());
+        Assert.Equal($"<TimerHandle cancelled when=123.5 TimerTests.Noop() {createdAt}>", h.ToString());
         Loop.SetDebug(false);
     }
 

@@ -148,6 +148,170 @@ public partial class EventLoopTestsMixin : LoopTestCase
     }
 
     [Fact]
+    public void test_create_unix_connection()
+    {
+        using var httpd = TestHttpServer.RunUnix();
+        var connFut = Loop.CreateUnixConnection(() => new MyProto(Loop), ((UnixDomainSocketEndPoint)httpd.Address).ToString());
+        BasetestCreateConnection(connFut);
+    }
+
+    private (AbstractServer Server, string Path) MakeUnixServer(Func<BaseProtocol> factory)
+    {
+        var path = TestHttpServer.UnixSocketPath();
+        _unixPaths.Add(path);
+        var server = Loop.RunUntilComplete(Loop.CreateUnixServer(factory, path));
+        return (server, path);
+    }
+
+    private readonly List<string> _unixPaths = new();
+
+    public override void Dispose()
+    {
+        foreach (var path in _unixPaths)
+        {
+            File.Delete(path);
+        }
+        base.Dispose();
+    }
+
+    [Fact]
+    public void test_create_unix_server()
+    {
+        var proto = new MyProto(Loop);
+        var (server, path) = MakeUnixServer(() => proto);
+        Assert.Single(((Server)server).Sockets);
+
+        using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        client.Connect(new UnixDomainSocketEndPoint(path));
+        client.Send("xxx"u8);
+
+        Loop.RunUntilComplete(proto.Connected!);
+        Assert.Equal("CONNECTED", proto.State);
+        RunUntil(() => proto.Nbytes > 0);
+        Assert.Equal(3, proto.Nbytes);
+
+        // Close connection.
+        proto.Transport!.Close();
+        Loop.RunUntilComplete(proto.Done!);
+        Assert.Equal("CLOSED", proto.State);
+
+        // The client socket must be closed after, to avoid ECONNRESET on the serving socket.
+        client.Close();
+
+        // Close server.
+        server.Close();
+        Loop.RunUntilComplete(server.WaitClosed());
+    }
+
+    [Fact]
+    public void test_create_unix_server_path_socket_error()
+    {
+        var proto = new MyProto(Loop);
+        using var sock = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var exc = Assert.Throws<ValueError>(() => Loop.RunUntilComplete(Loop.CreateUnixServer(() => proto, "/test", sock: sock)));
+        Assert.Contains("path and sock can not be specified at the same time", exc.Message);
+    }
+
+    [Fact]
+    public void test_reader_callback()
+    {
+        var (r, w) = SocketPair();
+        r.Blocking = false;
+        var bytesRead = new List<byte>();
+        var rfd = (int)r.Handle;
+
+        void Reader()
+        {
+            var buf = new byte[1024];
+            var n = r.Receive(buf, SocketFlags.None, out var error);
+            if (error == SocketError.WouldBlock)
+            {
+                // Spurious readiness notifications are possible, at least on Linux (see man select).
+                return;
+            }
+            if (n > 0)
+            {
+                bytesRead.AddRange(buf[..n]);
+            }
+            else
+            {
+                Assert.True(Loop.RemoveReader(rfd));
+                r.Close();
+            }
+        }
+
+        Loop.AddReader(rfd, Reader);
+        Loop.CallSoon(() => w.Send("abc"u8));
+        RunUntil(() => bytesRead.Count >= 3);
+        Loop.CallSoon(() => w.Send("def"u8));
+        RunUntil(() => bytesRead.Count >= 6);
+        Loop.CallSoon(w.Close);
+        Loop.CallSoon(Loop.Stop);
+        Loop.RunForever();
+        RunUntil(() => r.SafeHandle.IsClosed);
+        Assert.Equal("abcdef"u8.ToArray(), bytesRead);
+    }
+
+    [Fact]
+    public void test_writer_callback()
+    {
+        var (r, w) = SocketPair();
+        w.Blocking = false;
+        var wfd = (int)w.Handle;
+
+        void Writer(byte[] data)
+        {
+            w.Send(data);
+            Loop.Stop();
+        }
+
+        var data = Enumerable.Repeat((byte)'x', 1024).ToArray();
+        Loop.AddWriter(wfd, () => Writer(data));
+        Loop.RunForever();
+
+        Assert.True(Loop.RemoveWriter(wfd));
+        Assert.False(Loop.RemoveWriter(wfd));
+
+        w.Close();
+        var read = new byte[data.Length * 2];
+        var n = r.Receive(read);
+        r.Close();
+        Assert.Equal(data, read[..n]);
+    }
+
+    [Fact]
+    public void test_remove_fds_after_closing()
+    {
+        var loop = NewTestLoop();
+        Action callback = () => { };
+        var (r, w) = SocketPair();
+        using (r)
+        using (w)
+        {
+            loop.AddReader(r, callback);
+            loop.AddWriter(w, callback);
+            loop.Close();
+            Assert.False(loop.RemoveReader(r));
+            Assert.False(loop.RemoveWriter(w));
+        }
+    }
+
+    [Fact]
+    public void test_add_fds_after_closing()
+    {
+        var loop = NewTestLoop();
+        Action callback = () => { };
+        var (r, w) = SocketPair();
+        using (r)
+        using (w)
+        {
+            loop.Close();
+            Assert.Throws<RuntimeError>(() => loop.AddReader(r, callback));
+            Assert.Throws<RuntimeError>(() => loop.AddWriter(w, callback));
+        }
+    }
+
+    [Fact]
     public void test_read_pipe()
     {
         var proto = new MyReadPipeProto(Loop);
@@ -454,7 +618,7 @@ public partial class EventLoopTestsMixin : LoopTestCase
     /// <summary>socket.socketpair(): two connected unix stream sockets.</summary>
     private static (Socket, Socket) SocketPair()
     {
-        var path = HttpTestServer.UnixSocketPath();
+        var path = TestHttpServer.UnixSocketPath();
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
         listener.Listen(1);

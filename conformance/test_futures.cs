@@ -153,6 +153,13 @@ public class BaseFutureTests : LoopTestCase
     [Fact]
     public void test_future_repr()
     {
+        Loop.SetDebug(true);
+        var pendingDebug = NewFuture();
+        var frame = pendingDebug.SourceTraceback![^1];
+        Assert.Equal($"<Future pending created at {frame.Filename}:{frame.Lineno}>", pendingDebug.ToString());
+        pendingDebug.Cancel();
+        Loop.SetDebug(false);
+
         var pending = NewFuture();
         Assert.Equal("<Future pending>", pending.ToString());
         pending.Cancel();
@@ -373,6 +380,26 @@ public class BaseFutureTests : LoopTestCase
     }
 
     [Fact]
+    public void test_wrap_future_cancel()
+    {
+        // Python cancels a bare concurrent Future; the C# counterpart is a call queued behind a busy worker.
+        var ex = new ThreadPoolExecutor(1);
+        var release = new ManualResetEventSlim();
+        var busy = ex.Submit(() => release.Wait(TimeSpan.FromSeconds(30)));
+        var ran = false;
+        var f1 = ex.Submit(() => ran = true);
+        var f2 = Asyncio.WrapFuture(f1, Loop);
+        f2.Cancel();
+        RunBriefly();
+        release.Set();
+        ex.Shutdown(wait: true);
+        Assert.True(busy.Result);
+        Assert.True(f1.IsCanceled);
+        Assert.False(ran);
+        Assert.True(f2.Cancelled());
+    }
+
+    [Fact]
     public void test_wrap_future_cancel2()
     {
         var f1 = new TaskCompletionSource<object?>();
@@ -416,6 +443,19 @@ public class BaseFutureTests : LoopTestCase
 
     [Fact]
     public void test_future_exception_never_retrieved_debug() => CheckFutureExceptionNeverRetrieved(true);
+
+    [Fact]
+    public void test_future_source_traceback()
+    {
+        Loop.SetDebug(true);
+        var (file, line) = HandleTests.Here();
+        var future = NewFuture();
+        // Python's [-2] is the test frame under _new_future; here the helper NewFuture is the last frame.
+        var frames = future.SourceTraceback!;
+        Assert.Equal((file, line + 1, nameof(test_future_source_traceback)), (frames[^2].Filename, frames[^2].Lineno, frames[^2].Name));
+        future.Cancel();
+        Loop.SetDebug(false);
+    }
 
     [Fact]
     public void test_set_result_unless_cancelled()

@@ -196,3 +196,259 @@ public class BaseLoopSockSendfileTests : LoopTestCase
         Assert.Contains("offset must be a non-negative integer", exc.Message);
     }
 }
+
+/// <summary>CPython's <c>test_sendfile.MySendfileProto</c>: collects what it receives, closing after close_after bytes.</summary>
+public class MySendfileProto : MyBaseProto
+{
+    private readonly int _closeAfter;
+
+    public MySendfileProto(AbstractEventLoop? loop = null, int closeAfter = 0) : base(loop)
+    {
+        _closeAfter = closeAfter;
+    }
+
+    public MemoryStream Data { get; } = new();
+
+    public override void DataReceived(ReadOnlySpan<byte> data)
+    {
+        base.DataReceived(data);
+        Data.Write(data);
+        if (_closeAfter > 0 && Nbytes >= _closeAfter)
+        {
+            Transport!.Close();
+        }
+    }
+}
+
+/// <summary>CPython's <c>test_sendfile.SendfileMixin</c>: loop.sendfile() over a socket transport (the TLS ones belong to the TLS port).</summary>
+public class SendfileMixin : LoopTestCase
+{
+    // 256 KiB plus a small unaligned chunk.
+    private static readonly byte[] DATA = Enumerable.Repeat((byte)'x', 1024 * 256 + 1).ToArray();
+    private const int BUF_SIZE = 4 * 1024;
+
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "asx-sendfile-" + Guid.NewGuid().ToString("N"));
+    private readonly FileStream _file;
+    private readonly List<Action> _cleanups = new();
+
+    public SendfileMixin()
+    {
+        File.WriteAllBytes(_path, DATA);
+        _file = new FileStream(_path, FileMode.Open, FileAccess.Read);
+    }
+
+    protected override SelectorEventLoop CreateLoop() => new HookedSelectorLoop();
+
+    private HookedSelectorLoop Hooked => (HookedSelectorLoop)Loop;
+
+    public override void Dispose()
+    {
+        foreach (var cleanup in _cleanups)
+        {
+            cleanup();
+        }
+        _file.Dispose();
+        File.Delete(_path);
+        base.Dispose();
+    }
+
+    private T RunLoop<T>(IAwaitable<T> coro) => Loop.RunUntilComplete(coro);
+
+    private void RunLoop(IAwaitable coro) => Loop.RunUntilComplete(coro);
+
+    /// <summary>Python's base <c>_sendfile_native</c>, standing in for the loop's: sendfile(2) "is not supported".</summary>
+    private void ForceFallback() =>
+        Hooked.SendfileNativeHook = (_, _, _, _) => throw new SendfileNotAvailableError("sendfile syscall is not supported");
+
+    private (MySendfileProto Srv, MySendfileProto Cli) PrepareSendfile(int closeAfter = 0)
+    {
+        var srvProto = new MySendfileProto(Loop, closeAfter);
+        var srvSock = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        srvSock.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var server = RunLoop(Loop.CreateServer(() => srvProto, sock: srvSock));
+        // Reduce the receive buffer size to test on relatively small data sets.
+        srvSock.ReceiveBufferSize = BUF_SIZE;
+
+        var cliSock = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        cliSock.Connect(srvSock.LocalEndPoint!);
+        var cliProto = new MySendfileProto(Loop);
+        var (tr, _) = RunLoop(Loop.CreateConnection(() => cliProto, sock: cliSock));
+        cliSock.SendBufferSize = BUF_SIZE;
+        ((WriteTransport)tr).SetWriteBufferLimits(high: BUF_SIZE);
+        RunLoop(srvProto.Connected!);
+
+        _cleanups.Add(() =>
+        {
+            srvProto.Transport!.Close();
+            cliProto.Transport!.Close();
+            RunLoop(srvProto.Done!);
+            RunLoop(cliProto.Done!);
+            server.Close();
+            RunLoop(server.WaitClosed());
+        });
+        return (srvProto, cliProto);
+    }
+
+    [Fact]
+    public void test_sendfile_not_supported()
+    {
+        var (tr, _) = RunLoop(Loop.CreateDatagramEndpoint(() => new DatagramProtocol(), family: AddressFamily.InterNetwork));
+        try
+        {
+            var exc = Assert.Throws<RuntimeError>(() => RunLoop(Loop.Sendfile(tr, _file)));
+            Assert.Contains("not supported", exc.Message);
+            Assert.Equal(0, _file.Position);
+        }
+        finally
+        {
+            tr.Close();
+            RunBriefly();
+        }
+    }
+
+    /// <summary>The common part of the whole-file tests: sendfile, close, and everything arrived.</summary>
+    private void SendWholeFile(MySendfileProto srvProto, MySendfileProto cliProto)
+    {
+        var ret = RunLoop(Loop.Sendfile(cliProto.Transport!, _file));
+        cliProto.Transport!.Close();
+        RunLoop(srvProto.Done!);
+        Assert.Equal(DATA.Length, ret);
+        Assert.Equal(DATA.Length, srvProto.Nbytes);
+        Assert.Equal(DATA, srvProto.Data.ToArray());
+        Assert.Equal(DATA.Length, _file.Position);
+    }
+
+    [Fact]
+    public void test_sendfile()
+    {
+        var (srvProto, cliProto) = PrepareSendfile();
+        SendWholeFile(srvProto, cliProto);
+    }
+
+    [Fact]
+    public void test_sendfile_force_fallback()
+    {
+        var (srvProto, cliProto) = PrepareSendfile();
+        ForceFallback();
+        SendWholeFile(srvProto, cliProto);
+    }
+
+    [Fact]
+    public void test_sendfile_force_unsupported_native()
+    {
+        var (srvProto, cliProto) = PrepareSendfile();
+        ForceFallback();
+        var exc = Assert.Throws<SendfileNotAvailableError>(() => RunLoop(Loop.Sendfile(cliProto.Transport!, _file, fallback: false)));
+        Assert.Contains("not supported", exc.Message);
+        cliProto.Transport!.Close();
+        RunLoop(srvProto.Done!);
+        Assert.Equal(0, srvProto.Nbytes);
+        Assert.Equal(0, _file.Position);
+    }
+
+    [Fact]
+    public void test_sendfile_for_closing_transp()
+    {
+        var (srvProto, cliProto) = PrepareSendfile();
+        cliProto.Transport!.Close();
+        var exc = Assert.Throws<RuntimeError>(() => RunLoop(Loop.Sendfile(cliProto.Transport, _file)));
+        Assert.Contains("is closing", exc.Message);
+        RunLoop(srvProto.Done!);
+        Assert.Equal(0, srvProto.Nbytes);
+        Assert.Equal(0, _file.Position);
+    }
+
+    [Fact]
+    public void test_sendfile_pre_and_post_data()
+    {
+        var (srvProto, cliProto) = PrepareSendfile();
+        var prefix = Enumerable.Repeat("PREFIX__"u8.ToArray(), 1024).SelectMany(b => b).ToArray();
+        var suffix = Enumerable.Repeat("--SUFFIX"u8.ToArray(), 1024).SelectMany(b => b).ToArray();
+        var tr = (WriteTransport)cliProto.Transport!;
+        tr.Write(prefix);
+        var ret = RunLoop(Loop.Sendfile(tr, _file));
+        tr.Write(suffix);
+        tr.Close();
+        RunLoop(srvProto.Done!);
+        Assert.Equal(DATA.Length, ret);
+        Assert.Equal(prefix.Concat(DATA).Concat(suffix).ToArray(), srvProto.Data.ToArray());
+        Assert.Equal(DATA.Length, _file.Position);
+    }
+
+    [Fact]
+    public void test_sendfile_partial()
+    {
+        var (srvProto, cliProto) = PrepareSendfile();
+        var ret = RunLoop(Loop.Sendfile(cliProto.Transport!, _file, 1000, 100));
+        cliProto.Transport!.Close();
+        RunLoop(srvProto.Done!);
+        Assert.Equal(100, ret);
+        Assert.Equal(100, srvProto.Nbytes);
+        Assert.Equal(DATA[1000..1100], srvProto.Data.ToArray());
+        Assert.Equal(1100, _file.Position);
+    }
+
+    [Fact]
+    public void test_sendfile_close_peer_after_receiving()
+    {
+        var (srvProto, cliProto) = PrepareSendfile(closeAfter: DATA.Length);
+        SendWholeFile(srvProto, cliProto);
+    }
+
+    [Fact]
+    public void test_sendfile_close_peer_in_the_middle_of_receiving()
+    {
+        var (srvProto, cliProto) = PrepareSendfile(closeAfter: 1024);
+        Assert.ThrowsAny<ConnectionError>(() => RunLoop(Loop.Sendfile(cliProto.Transport!, _file)));
+        RunLoop(srvProto.Done!);
+        Assert.InRange(srvProto.Nbytes, 1024, DATA.Length - 1);
+        Assert.InRange(_file.Position, 1024, DATA.Length - 1);
+        Assert.True(cliProto.Transport!.IsClosing());
+    }
+
+    [Fact]
+    public void test_sendfile_fallback_close_peer_in_the_middle_of_receiving()
+    {
+        ForceFallback();
+        var (srvProto, cliProto) = PrepareSendfile(closeAfter: 1024);
+        Assert.ThrowsAny<ConnectionError>(() => RunLoop(Loop.Sendfile(cliProto.Transport!, _file)));
+        RunLoop(srvProto.Done!);
+        Assert.InRange(srvProto.Nbytes, 1024, DATA.Length - 1);
+        Assert.InRange(_file.Position, 1024, DATA.Length - 1);
+    }
+
+    [Fact]
+    public void test_sendfile_prevents_bare_write()
+    {
+        var (_, cliProto) = PrepareSendfile();
+        var fut = Loop.CreateFuture();
+
+        async Coroutine<long> Coro()
+        {
+            fut.SetResult(null);
+            return await Loop.Sendfile(cliProto.Transport!, _file);
+        }
+
+        var t = Loop.CreateTask(Coro());
+        RunLoop(fut);
+        var exc = Assert.Throws<RuntimeError>(() => ((WriteTransport)cliProto.Transport!).Write("data"u8));
+        Assert.Contains("sendfile is in progress", exc.Message);
+        var ret = RunLoop(t);
+        Assert.Equal(DATA.Length, ret);
+    }
+
+    private sealed class FallbackOnlyTransport : BaseTransport
+    {
+        public override bool IsClosing() => false;
+
+        internal override SendfileMode SendfileCompatible => SendfileMode.Fallback;
+    }
+
+    [Fact]
+    public void test_sendfile_no_fallback_for_fallback_transport()
+    {
+        var transport = new FallbackOnlyTransport();
+        var exc = Assert.Throws<RuntimeError>(() => Loop.RunUntilComplete(Loop.Sendfile(transport, Stream.Null, fallback: false)));
+        Assert.Contains("fallback is disabled", exc.Message);
+    }
+}

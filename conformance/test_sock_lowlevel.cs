@@ -18,32 +18,7 @@ public class BaseSockTestsMixin : LoopTestCase
 
     private static bool StartsWith(ReadOnlySpan<byte> data, string prefix) => data.StartsWith(Ascii(prefix));
 
-    /// <summary>asyncio.wait_for(coro, timeout) for these tests: the coroutine's result, or TimeoutError.</summary>
-    private static async Coroutine WaitFor(Coroutine coro, double timeout)
-    {
-        var loop = Asyncio.GetRunningLoop();
-        var task = loop.CreateTask(coro);
-        var timedOut = false;
-        var timer = loop.CallLater(timeout, () =>
-        {
-            timedOut = true;
-            task.Cancel();
-        });
-        try
-        {
-            await task;
-        }
-        catch (CancelledError) when (timedOut)
-        {
-            throw new AsyncioSharp.TimeoutError();
-        }
-        finally
-        {
-            timer.Cancel();
-        }
-    }
-
-    private void BasetestSockClientOps(HttpTestServer httpd, Socket sock)
+    private void BasetestSockClientOps(TestHttpServer httpd, Socket sock)
     {
         // In debug mode, socket operations must fail if the socket is not in non-blocking mode.
         Loop.SetDebug(true);
@@ -65,7 +40,7 @@ public class BaseSockTestsMixin : LoopTestCase
         Assert.True(StartsWith(data, "HTTP/1.0 200 OK"));
     }
 
-    private void BasetestSockRecvInto(HttpTestServer httpd, Socket sock)
+    private void BasetestSockRecvInto(TestHttpServer httpd, Socket sock)
     {
         // Same as BasetestSockClientOps, but using sock_recv_into.
         sock.Blocking = false;
@@ -82,12 +57,12 @@ public class BaseSockTestsMixin : LoopTestCase
     [Fact]
     public void test_sock_client_ops()
     {
-        using var httpd = HttpTestServer.Run();
+        using var httpd = TestHttpServer.Run();
         BasetestSockClientOps(httpd, TcpSocket());
         BasetestSockRecvInto(httpd, TcpSocket());
     }
 
-    private async Coroutine BasetestSockRecvRacing(HttpTestServer httpd, Socket sock)
+    private async Coroutine BasetestSockRecvRacing(TestHttpServer httpd, Socket sock)
     {
         sock.Blocking = false;
         await Loop.SockConnect(sock, httpd.Address);
@@ -96,7 +71,7 @@ public class BaseSockTestsMixin : LoopTestCase
         await Asyncio.Sleep(0);
         task.Cancel();
 
-        Asyncio.CreateTask(Loop.SockSendall(sock, Ascii("GET / HTTP/1.0\r\n\r\n")));
+        _ = Asyncio.CreateTask(Loop.SockSendall(sock, Ascii("GET / HTTP/1.0\r\n\r\n")));
         var data = await Loop.SockRecv(sock, 1024);
         // Consume data.
         await Loop.SockRecv(sock, 1024);
@@ -104,7 +79,7 @@ public class BaseSockTestsMixin : LoopTestCase
         Assert.True(StartsWith(data, "HTTP/1.0 200 OK"));
     }
 
-    private async Coroutine BasetestSockRecvIntoRacing(HttpTestServer httpd, Socket sock)
+    private async Coroutine BasetestSockRecvIntoRacing(TestHttpServer httpd, Socket sock)
     {
         sock.Blocking = false;
         await Loop.SockConnect(sock, httpd.Address);
@@ -220,20 +195,20 @@ public class BaseSockTestsMixin : LoopTestCase
     [Fact]
     public void test_sock_client_racing()
     {
-        using (var httpd = HttpTestServer.Run())
+        using (var httpd = TestHttpServer.Run())
         {
             using (var sock = TcpSocket())
             {
-                Loop.RunUntilComplete(WaitFor(BasetestSockRecvRacing(httpd, sock), 10));
+                Loop.RunUntilComplete(Asyncio.WaitFor(BasetestSockRecvRacing(httpd, sock), 10));
             }
             using (var sock = TcpSocket())
             {
-                Loop.RunUntilComplete(WaitFor(BasetestSockRecvIntoRacing(httpd, sock), 10));
+                Loop.RunUntilComplete(Asyncio.WaitFor(BasetestSockRecvIntoRacing(httpd, sock), 10));
             }
         }
         using var listener = TcpSocket();
         using var sock2 = TcpSocket();
-        Loop.RunUntilComplete(WaitFor(BasetestSockSendRacing(listener, sock2), 10));
+        Loop.RunUntilComplete(Asyncio.WaitFor(BasetestSockSendRacing(listener, sock2), 10));
     }
 
     [Fact]
@@ -241,7 +216,7 @@ public class BaseSockTestsMixin : LoopTestCase
     {
         using var listener = TcpSocket();
         using var sock = TcpSocket();
-        Loop.RunUntilComplete(WaitFor(BasetestSockConnectRacing(listener, sock), 10));
+        Loop.RunUntilComplete(Asyncio.WaitFor(BasetestSockConnectRacing(listener, sock), 10));
     }
 
     private static byte[] HugeRequestHeader(int size) => Ascii($"POST /loop HTTP/1.0\r\nContent-Length: {size}\r\n\r\n");
@@ -294,7 +269,7 @@ public class BaseSockTestsMixin : LoopTestCase
     [Fact]
     public void test_huge_content()
     {
-        using var httpd = HttpTestServer.Run();
+        using var httpd = TestHttpServer.Run();
         Loop.RunUntilComplete(BasetestHugeContent(httpd.Address));
     }
 
@@ -341,7 +316,7 @@ public class BaseSockTestsMixin : LoopTestCase
     [Fact]
     public void test_huge_content_recvinto()
     {
-        using var httpd = HttpTestServer.Run();
+        using var httpd = TestHttpServer.Run();
         Loop.RunUntilComplete(BasetestHugeContentRecvinto(httpd.Address));
     }
 
@@ -396,7 +371,7 @@ public class BaseSockTestsMixin : LoopTestCase
     [Fact]
     public void test_unix_sock_client_ops()
     {
-        using var httpd = HttpTestServer.RunUnix();
+        using var httpd = TestHttpServer.RunUnix();
         BasetestSockClientOps(httpd, new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified));
         BasetestSockRecvInto(httpd, new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified));
     }
@@ -444,8 +419,7 @@ public class BaseSockTestsMixin : LoopTestCase
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(1);
         var sockaddr = listener.LocalEndPoint!;
-        async Coroutine Accept() => await Loop.SockAccept(listener);
-        Assert.Throws<AsyncioSharp.TimeoutError>(() => Loop.RunUntilComplete(WaitFor(Accept(), 0.1)));
+        Assert.Throws<AsyncioSharp.TimeoutError>(() => Loop.RunUntilComplete(Asyncio.WaitFor(Loop.SockAccept(listener), 0.1)));
 
         listener.Close();
         using var client = TcpSocket();
@@ -456,7 +430,7 @@ public class BaseSockTestsMixin : LoopTestCase
     [Fact]
     public void test_create_connection_sock()
     {
-        using var httpd = HttpTestServer.Run();
+        using var httpd = TestHttpServer.Run();
         Socket? sock = null;
         var address = (IPEndPoint)httpd.Address;
         var infos = Loop.RunUntilComplete(Loop.Getaddrinfo(address.Address.ToString(), address.Port, type: SocketType.Stream));
@@ -483,61 +457,5 @@ public class BaseSockTestsMixin : LoopTestCase
         Loop.RunUntilComplete(proto.Done!);
         Assert.True(proto.Nbytes > 0);
         tr.Close();
-    }
-
-    /// <summary>
-    /// CPython's <c>test_sock_lowlevel.MyProto</c>: sends an HTTP request on connection_made, counts the answer
-    /// and checks the callbacks' order.
-    /// </summary>
-    public class MyProto : Protocol
-    {
-        private string _state = "INITIAL";
-
-        public MyProto(AbstractEventLoop? loop = null)
-        {
-            if (loop is not null)
-            {
-                Connected = loop.CreateFuture();
-                Done = loop.CreateFuture();
-            }
-        }
-
-        public Future? Connected { get; }
-        public Future? Done { get; }
-        public BaseTransport? Transport { get; private set; }
-        public string State => _state;
-        public int Nbytes { get; private set; }
-
-        private void AssertState(params string[] expected) =>
-            Assert.True(expected.Contains(_state), $"state: '{_state}', expected: {string.Join(",", expected)}");
-
-        public override void ConnectionMade(BaseTransport transport)
-        {
-            Transport = transport;
-            AssertState("INITIAL");
-            _state = "CONNECTED";
-            Connected?.SetResult(null);
-            ((WriteTransport)transport).Write("GET / HTTP/1.0\r\nHost: example.com\r\n\r\n"u8);
-        }
-
-        public override void DataReceived(ReadOnlySpan<byte> data)
-        {
-            AssertState("CONNECTED");
-            Nbytes += data.Length;
-        }
-
-        public override bool EofReceived()
-        {
-            AssertState("CONNECTED");
-            _state = "EOF";
-            return false;
-        }
-
-        public override void ConnectionLost(Exception? exc)
-        {
-            AssertState("CONNECTED", "EOF");
-            _state = "CLOSED";
-            Done?.SetResult(null);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using AsyncioSharp;
 using Xunit;
 
@@ -689,5 +690,245 @@ public class SelectorEventLoopUnixSockSendfileTests : LoopTestCase
         var exc = Assert.IsAssignableFrom<OSError>(fut.Exception());
         Assert.IsNotType<SendfileNotAvailableError>(exc);
         Assert.Equal(1000, _file.Position);
+    }
+}
+
+/// <summary>CPython's <c>test_unix_events.SelectorEventLoopUnixSocketTests</c>: create_unix_server/create_unix_connection arguments.</summary>
+public class SelectorEventLoopUnixSocketTests : LoopTestCase
+{
+    private static BaseProtocol NoProtocol() => new Protocol();
+
+    private static string TempPath() => TestHttpServer.UnixSocketPath();
+
+    /// <summary>Creates a unix server on path and closes it.</summary>
+    private void ServeAndClose(string path)
+    {
+        var srv = Loop.RunUntilComplete(Loop.CreateUnixServer(NoProtocol, path));
+        srv.Close();
+        Loop.RunUntilComplete(srv.WaitClosed());
+    }
+
+    [Fact]
+    public void test_create_unix_server_existing_path_sock()
+    {
+        var path = TempPath();
+        try
+        {
+            using (var sock = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+            {
+                sock.Bind(new UnixDomainSocketEndPoint(path));
+                sock.Listen(1);
+            }
+            ServeAndClose(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void test_create_unix_server_pathlib()
+    {
+        // A pathlib.Path is a string in C#.
+        var path = TempPath();
+        try
+        {
+            ServeAndClose(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void test_create_unix_connection_pathlib()
+    {
+        var path = TempPath();
+        Assert.Throws<FileNotFoundError>(() => Loop.RunUntilComplete(Loop.CreateUnixConnection(NoProtocol, path)));
+    }
+
+    [Fact]
+    public void test_create_unix_server_existing_path_nonsock()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var exc = Assert.ThrowsAny<OSError>(() => Loop.RunUntilComplete(Loop.CreateUnixServer(NoProtocol, file)));
+            Assert.Matches("Address.*is already in use", exc.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void test_create_unix_server_ssl_bool()
+    {
+        var exc = Assert.Throws<TypeError>(() => Loop.RunUntilComplete(Loop.CreateUnixServer(NoProtocol, path: "spam", ssl: true)));
+        Assert.Contains("ssl argument must be an SSLContext", exc.Message);
+    }
+
+    [Fact]
+    public void test_create_unix_server_nopath_nosock()
+    {
+        var exc = Assert.Throws<ValueError>(() => Loop.RunUntilComplete(Loop.CreateUnixServer(NoProtocol, path: null)));
+        Assert.Contains("path was not specified, and no sock", exc.Message);
+    }
+
+    [Fact]
+    public void test_create_unix_server_path_inetsock()
+    {
+        using var sock = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var exc = Assert.Throws<ValueError>(() => Loop.RunUntilComplete(Loop.CreateUnixServer(NoProtocol, path: null, sock: sock)));
+        Assert.Matches("A UNIX Domain Stream.*was expected", exc.Message);
+    }
+
+    [Fact]
+    public void test_create_unix_server_path_dgram()
+    {
+        using var sock = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        var exc = Assert.Throws<ValueError>(() => Loop.RunUntilComplete(Loop.CreateUnixServer(NoProtocol, path: null, sock: sock)));
+        Assert.Matches("A UNIX Domain Stream.*was expected", exc.Message);
+    }
+
+    [Fact]
+    public void test_create_unix_server_path_stream_bittype()
+    {
+        // .NET has no SOCK_NONBLOCK type bit; a socket made non-blocking before is the same case.
+        var fn = TempPath();
+        try
+        {
+            var sock = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { Blocking = false };
+            sock.Bind(new UnixDomainSocketEndPoint(fn));
+            var srv = Loop.RunUntilComplete(Loop.CreateUnixServer(NoProtocol, path: null, sock: sock));
+            srv.Close();
+            Loop.RunUntilComplete(srv.WaitClosed());
+        }
+        finally
+        {
+            File.Delete(fn);
+        }
+    }
+
+    [Fact]
+    public void test_create_unix_server_ssl_timeout_with_plain_sock()
+    {
+        var exc = Assert.Throws<ValueError>(() =>
+            Loop.RunUntilComplete(Loop.CreateUnixServer(NoProtocol, path: "spam", sslHandshakeTimeout: 1)));
+        Assert.Contains("ssl_handshake_timeout is only meaningful with ssl", exc.Message);
+    }
+
+    [Fact]
+    public void test_create_unix_connection_path_inetsock()
+    {
+        using var sock = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var exc = Assert.Throws<ValueError>(() => Loop.RunUntilComplete(Loop.CreateUnixConnection(NoProtocol, sock: sock)));
+        Assert.Matches("A UNIX Domain Stream.*was expected", exc.Message);
+    }
+
+    [Fact]
+    public void test_create_unix_server_bind_error()
+    {
+        // Binding where it is not allowed fails; the socket made for it is closed (no fd leaks, checked by the base).
+        var exc = Assert.ThrowsAny<OSError>(() => Loop.RunUntilComplete(Loop.CreateUnixServer(NoProtocol, path: "/proc/asx-test")));
+        Assert.NotNull(exc.Errno);
+    }
+
+    [Fact]
+    public void test_create_unix_connection_path_sock()
+    {
+        using var sock = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var exc = Assert.Throws<ValueError>(() => Loop.RunUntilComplete(Loop.CreateUnixConnection(NoProtocol, "/dev/null", sock: sock)));
+        Assert.Contains("path and sock can not be", exc.Message);
+    }
+
+    [Fact]
+    public void test_create_unix_connection_nopath_nosock()
+    {
+        var exc = Assert.Throws<ValueError>(() => Loop.RunUntilComplete(Loop.CreateUnixConnection(NoProtocol, null)));
+        Assert.Contains("no path and sock were specified", exc.Message);
+    }
+
+    [Fact]
+    public void test_create_unix_connection_nossl_serverhost()
+    {
+        var exc = Assert.Throws<ValueError>(() =>
+            Loop.RunUntilComplete(Loop.CreateUnixConnection(NoProtocol, "/dev/null", serverHostname: "spam")));
+        Assert.Contains("server_hostname is only meaningful", exc.Message);
+    }
+
+    [Fact]
+    public void test_create_unix_connection_ssl_noserverhost()
+    {
+        var exc = Assert.Throws<ValueError>(() => Loop.RunUntilComplete(Loop.CreateUnixConnection(NoProtocol, "/dev/null", ssl: true)));
+        Assert.Contains("you have to pass server_hostname when using ssl", exc.Message);
+    }
+
+    [Fact]
+    public void test_create_unix_connection_ssl_timeout_with_plain_sock()
+    {
+        var exc = Assert.Throws<ValueError>(() =>
+            Loop.RunUntilComplete(Loop.CreateUnixConnection(NoProtocol, path: "spam", sslHandshakeTimeout: 1)));
+        Assert.Contains("ssl_handshake_timeout is only meaningful with ssl", exc.Message);
+    }
+}
+
+/// <summary>CPython's <c>test_unix_events.TestFunctional</c>.</summary>
+public partial class TestFunctional : LoopTestCase
+{
+    [Fact]
+    public void test_add_reader_or_writer_transport_fd()
+    {
+        var path = TestHttpServer.UnixSocketPath();
+        Socket rsock, wsock;
+        using (var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(path));
+            listener.Listen(1);
+            rsock = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            rsock.Connect(new UnixDomainSocketEndPoint(path));
+            wsock = listener.Accept();
+            File.Delete(path);
+        }
+
+        async Coroutine Runner()
+        {
+            var (tr, _) = await Loop.CreateConnection(() => new Protocol(), sock: rsock);
+            try
+            {
+                static void AssertRaises(Action action)
+                {
+                    var exc = Assert.Throws<RuntimeError>(action);
+                    Assert.Matches("File descriptor .* is used by transport", exc.Message);
+                }
+                Action cb = () => { };
+                AssertRaises(() => Loop.AddReader(rsock, cb));
+                AssertRaises(() => Loop.AddReader((int)rsock.Handle, cb));
+                AssertRaises(() => Loop.RemoveReader(rsock));
+                AssertRaises(() => Loop.RemoveReader((int)rsock.Handle));
+                AssertRaises(() => Loop.AddWriter(rsock, cb));
+                AssertRaises(() => Loop.AddWriter((int)rsock.Handle, cb));
+                AssertRaises(() => Loop.RemoveWriter(rsock));
+                AssertRaises(() => Loop.RemoveWriter((int)rsock.Handle));
+            }
+            finally
+            {
+                tr.Close();
+            }
+        }
+
+        try
+        {
+            Loop.RunUntilComplete(Runner());
+            RunBriefly();
+        }
+        finally
+        {
+            rsock.Close();
+            wsock.Close();
+        }
     }
 }

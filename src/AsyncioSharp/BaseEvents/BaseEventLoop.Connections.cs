@@ -432,7 +432,7 @@ public abstract partial class BaseEventLoop
     /// makes the protocol and the transport and waits until connection_made ran. If the protocol factory raises or
     /// the wait is cancelled, the socket is closed.
     /// </summary>
-    private async Coroutine<(BaseTransport Transport, BaseProtocol Protocol)> CreateConnectionTransport(
+    private protected async Coroutine<(BaseTransport Transport, BaseProtocol Protocol)> CreateConnectionTransport(
         Socket sock, Func<BaseProtocol> protocolFactory, object? ssl, string? serverHostname, bool serverSide = false,
         double? sslHandshakeTimeout = null, double? sslShutdownTimeout = null)
     {

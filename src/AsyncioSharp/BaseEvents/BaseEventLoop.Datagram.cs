@@ -11,7 +11,6 @@ namespace AsyncioSharp;
 /// <summary>Python's <c>BaseEventLoop.create_datagram_endpoint</c> (base_events.py).</summary>
 public abstract partial class BaseEventLoop
 {
-
     /// <summary>Python's <c>_make_datagram_transport(sock, protocol, address=None, waiter=None, extra=None)</c>.</summary>
     private protected virtual DatagramTransport MakeDatagramTransport(Socket sock, DatagramProtocol protocol, EndPoint? address,
         Future waiter) => throw new NotImplementedException();
@@ -69,7 +68,7 @@ public abstract partial class BaseEventLoop
                 rAddr = null;
                 try
                 {
-                    sock = new Socket(fam, SocketType.Dgram, pro);
+                    sock = NewSocket(fam, SocketType.Dgram, pro);
                     if (reusePort == true)
                     {
                         SetReuseport(sock);
@@ -174,7 +173,7 @@ public abstract partial class BaseEventLoop
             {
                 throw new TypeError("2-tuple is expected");
             }
-            var infos = await EnsureResolved(hostPort, family, SocketType.Dgram, proto, flags);
+            var infos = await EnsureResolved(hostPort.Item1, hostPort.Item2, family, SocketType.Dgram, proto, flags);
             if (infos.Count == 0)
             {
                 throw new OSError("getaddrinfo() returned empty list");
@@ -201,25 +200,6 @@ public abstract partial class BaseEventLoop
             throw new ValueError("can not get address information");
         }
         return pairs;
-    }
-
-    /// <summary>
-    /// Python's <c>_ensure_resolved</c>: an IP literal is used as is (Python's <c>_ipaddr_info</c>), anything else
-    /// goes through getaddrinfo.
-    /// </summary>
-    private protected async Coroutine<List<AddrInfo>> EnsureResolved((string Host, int Port) address, AddressFamily family,
-        SocketType type, ProtocolType proto, int flags)
-    {
-        var (host, port) = address;
-        if (proto is 0 or ProtocolType.Tcp or ProtocolType.Udp && type is SocketType.Stream or SocketType.Dgram
-            && host is not null && !host.Contains('%') && IPAddress.TryParse(host, out var ip)
-            && (family == AddressFamily.Unspecified || family == ip.AddressFamily)
-            && (ip.AddressFamily == AddressFamily.InterNetworkV6 || host.Count(c => c == '.') == 3))
-        {
-            var p = type == SocketType.Stream ? ProtocolType.Tcp : ProtocolType.Udp;
-            return [new AddrInfo(ip.AddressFamily, type, p, "", new IPEndPoint(ip, port))];
-        }
-        return await Getaddrinfo(host, port, family, type, proto, flags);
     }
 
     private static UnixDomainSocketEndPoint? UnixEndPoint(object? path) =>
@@ -251,7 +231,7 @@ public abstract partial class BaseEventLoop
         null => "None",
         ValueTuple<string, int> t => $"('{t.Item1}', {t.Item2})",
         string s => $"'{s}'",
-        EndPoint e => SocketAddresses.Repr(e),
+        EndPoint e => Errno.FormatAddress(e),
         _ => addr.ToString() ?? "",
     };
 }

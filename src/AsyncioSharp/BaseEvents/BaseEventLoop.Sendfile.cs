@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace AsyncioSharp;
 
-/// <summary>Python's <c>BaseEventLoop.sock_sendfile</c> and its read-and-send fallback (base_events.py).</summary>
+/// <summary>Python's <c>BaseEventLoop.sock_sendfile</c> and <c>sendfile</c>, with their read-and-send fallbacks (base_events.py).</summary>
 public abstract partial class BaseEventLoop
 {
     /// <summary>Python's <c>constants.SENDFILE_FALLBACK_READBUFFER_SIZE</c>: the fallback's read size.</summary>
@@ -74,6 +74,85 @@ public abstract partial class BaseEventLoop
             {
                 file.Seek(offset + totalSent, SeekOrigin.Begin);
             }
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Coroutine<long> Sendfile(BaseTransport transport, Stream file, long offset = 0, long? count = null,
+        bool fallback = true)
+    {
+        if (transport.IsClosing())
+        {
+            throw new RuntimeError("Transport is closing");
+        }
+        var mode = transport.SendfileCompatible;
+        if (mode == SendfileMode.Unsupported)
+        {
+            throw new RuntimeError($"sendfile is not supported for transport {transport}");
+        }
+        if (mode == SendfileMode.TryNative)
+        {
+            try
+            {
+                return await SendfileNative(transport, file, offset, count);
+            }
+            catch (SendfileNotAvailableError) when (fallback)
+            {
+            }
+        }
+        if (!fallback)
+        {
+            throw new RuntimeError($"fallback is disabled and native sendfile is not supported for transport {transport}");
+        }
+        return await SendfileFallback(transport, file, offset, count);
+    }
+
+    /// <summary>Python's <c>_sendfile_native(transp, file, offset, count)</c>.</summary>
+    internal virtual Coroutine<long> SendfileNative(BaseTransport transport, Stream file, long offset, long? count) =>
+        throw new SendfileNotAvailableError("sendfile syscall is not supported");
+
+    /// <summary>Python's <c>_sendfile_fallback</c>: reads the file in the executor and writes it with the transport's flow control.</summary>
+    private async Coroutine<long> SendfileFallback(BaseTransport transport, Stream file, long offset, long? count)
+    {
+        if (offset != 0)
+        {
+            file.Seek(offset, SeekOrigin.Begin);
+        }
+        var blocksize = count is > 0 ? (int)Math.Min(count.Value, 16384) : 16384;
+        var buf = new byte[blocksize];
+        long totalSent = 0;
+        var proto = new SendfileFallbackProtocol(transport);
+        try
+        {
+            while (true)
+            {
+                if (count is > 0)
+                {
+                    blocksize = (int)Math.Min(count.Value - totalSent, blocksize);
+                    if (blocksize <= 0)
+                    {
+                        return totalSent;
+                    }
+                }
+                var size = blocksize;
+                var read = await RunInExecutor(null, () => file.Read(buf, 0, size));
+                if (read == 0)
+                {
+                    // EOF.
+                    return totalSent;
+                }
+                await proto.Drain();
+                ((WriteTransport)transport).Write(buf.AsSpan(0, read));
+                totalSent += read;
+            }
+        }
+        finally
+        {
+            if (totalSent > 0 && file.CanSeek)
+            {
+                file.Seek(offset + totalSent, SeekOrigin.Begin);
+            }
+            proto.Restore();
         }
     }
 

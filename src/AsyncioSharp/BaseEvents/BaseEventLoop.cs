@@ -43,6 +43,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     private TaskFactory? _taskFactory;
     private ExceptionHandler? _exceptionHandler;
     private AsyncioTask? _currentTask;
+    private Handle? _currentHandle;
 
     /// <summary>
     /// Creates a loop; debug mode is on when the PYTHONASYNCIODEBUG or PYTHONDEVMODE environment variable is
@@ -57,8 +58,14 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// <summary>Python's <c>slow_callback_duration</c>: in debug mode, callbacks slower than this (seconds) are logged.</summary>
     public double SlowCallbackDuration { get; set; } = 0.1;
 
+    /// <summary>Not a Python name: what the loop calls around a blocking wait for I/O (see <see cref="IBlockingHook"/>).</summary>
+    public IBlockingHook? BlockingHook { get; set; }
+
     /// <summary>Python's <c>_clock_resolution</c>: timers due within it are treated as due.</summary>
     private protected double ClockResolution { get; } = TicksToSeconds;
+
+    /// <summary>The debug flag without a virtual call, for the constructors of handles and futures.</summary>
+    internal bool DebugEnabled => _debug;
 
     internal bool IsLoopThread => _threadId == Environment.CurrentManagedThreadId;
 
@@ -324,6 +331,12 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     internal void CallSoonHandle(Handle handle)
     {
         CheckClosed();
+        if (_debug)
+        {
+            // Python schedules these through call_soon, which checks the thread in debug mode.
+            CheckThread();
+        }
+        DrainInboxBeforeEnqueue();
         _ready.Enqueue(handle);
     }
 
@@ -520,14 +533,28 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         {
             message = "Unhandled exception in event loop";
         }
+        var entries = context.ToDictionary(pair => pair.Key, pair => pair.Value);
+        if (!entries.ContainsKey("source_traceback") && _currentHandle?.SourceTraceback is { } handleTraceback)
+        {
+            entries["handle_traceback"] = handleTraceback;
+        }
         var lines = new List<string> { message };
-        foreach (var key in context.Keys.OrderBy(k => k, StringComparer.Ordinal))
+        foreach (var key in entries.Keys.OrderBy(k => k, StringComparer.Ordinal))
         {
             if (key is "message" or "exception")
             {
                 continue;
             }
-            lines.Add($"{key}: {FormatHelpers.Repr(context[key])}");
+            var value = entries[key];
+            var text = (key, value) switch
+            {
+                ("source_traceback", IEnumerable<FrameSummary> frames) =>
+                    "Object created at (most recent call last):\n" + FormatHelpers.FormatList(frames).TrimEnd(),
+                ("handle_traceback", IEnumerable<FrameSummary> frames) =>
+                    "Handle created at (most recent call last):\n" + FormatHelpers.FormatList(frames).TrimEnd(),
+                _ => FormatHelpers.Repr(value),
+            };
+            lines.Add($"{key}: {text}");
         }
         Log.Error(string.Join("\n", lines), context.GetValueOrDefault("exception") as Exception);
     }
@@ -655,7 +682,22 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
             {
                 timeout = Math.Clamp(next.When() - Time(), 0, MaximumSelectTimeout);
             }
-            Select(timeout);
+            if (BlockingHook is { } hook && timeout != 0)
+            {
+                var state = hook.Enter();
+                try
+                {
+                    Select(timeout);
+                }
+                finally
+                {
+                    hook.Exit(state);
+                }
+            }
+            else
+            {
+                Select(timeout);
+            }
             _lastPoll = Stopwatch.GetTimestamp();
             DrainInbox();
         }
@@ -681,12 +723,20 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
             }
             if (_debug)
             {
-                var t0 = Time();
-                handle.Run();
-                var dt = Time() - t0;
-                if (dt >= SlowCallbackDuration)
+                _currentHandle = handle;
+                try
                 {
-                    Log.Warning($"Executing {(object?)handle.StepOf ?? handle} took {dt.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} seconds");
+                    var t0 = Time();
+                    handle.Run();
+                    var dt = Time() - t0;
+                    if (dt >= SlowCallbackDuration)
+                    {
+                        Log.Warning($"Executing {(object?)handle.StepOf ?? handle} took {dt.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} seconds");
+                    }
+                }
+                finally
+                {
+                    _currentHandle = null;
                 }
             }
             else

@@ -86,7 +86,8 @@ internal static class Errno
     internal static OSError Error(SocketError error, string? strerror = null) => Error(FromSocketError(error), strerror);
 
     /// <summary>The Python exception for a <see cref="SocketException"/> .NET threw.</summary>
-    internal static OSError Error(SocketException exc) => Error(exc.SocketErrorCode);
+    /// <remarks>On Unix the exception carries the real errno, which .NET's SocketError enum may blur (ENOENT reads as EADDRNOTAVAIL).</remarks>
+    internal static OSError Error(SocketException exc) => exc.NativeErrorCode > 0 ? Error(exc.NativeErrorCode) : Error(exc.SocketErrorCode);
 
     /// <summary>The Linux errno behind a <see cref="SocketError"/>.</summary>
     internal static int FromSocketError(SocketError error) => error switch

@@ -34,7 +34,13 @@ public sealed class ThreadPoolExecutor : Executor
             {
                 throw new RuntimeError("cannot schedule new futures after shutdown");
             }
-            return Task.Factory.StartNew(fn, _cancelPending.Token, TaskCreationOptions.DenyChildAttach, _schedulers.ConcurrentScheduler);
+            var canceller = CancellationTokenSource.CreateLinkedTokenSource(_cancelPending.Token);
+            var call = Task.Factory.StartNew(fn, canceller.Token, TaskCreationOptions.DenyChildAttach, _schedulers.ConcurrentScheduler);
+            RegisterCanceller(call, canceller);
+            // The linked source is registered with the executor's own: release it when the call ends.
+            call.ContinueWith(static (_, c) => ((CancellationTokenSource)c!).Dispose(), canceller,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return call;
         }
     }
 

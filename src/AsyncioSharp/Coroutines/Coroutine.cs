@@ -8,7 +8,8 @@ namespace AsyncioSharp;
 /// Python's coroutine object. A C# method declared <c>async Coroutine</c> or <c>async Coroutine&lt;T&gt;</c> is an
 /// asyncio coroutine: calling it runs nothing; a <see cref="AsyncioTask"/> runs it (or another coroutine awaits it,
 /// which runs it inside the awaiting one's task), resuming it on the loop's thread. A coroutine runs once:
-/// awaiting it twice raises <see cref="RuntimeError"/>('cannot reuse already awaited coroutine').
+/// awaiting it again raises <see cref="RuntimeError"/>: 'coroutine is being awaited already'
+/// while it runs, 'cannot reuse already awaited coroutine' after.
 /// </summary>
 [AsyncMethodBuilder(typeof(CoroutineMethodBuilder))]
 public abstract class Coroutine : IAwaitable, ICriticalNotifyCompletion
@@ -125,7 +126,11 @@ public abstract class Coroutine : IAwaitable, ICriticalNotifyCompletion
     /// <summary>Makes the coroutine awaitable (Python's <c>await coro</c>).</summary>
     public Coroutine GetAwaiter()
     {
-        if (_state != State.Created)
+        if (_state == State.Running)
+        {
+            throw new RuntimeError("coroutine is being awaited already");
+        }
+        if (_state == State.Done)
         {
             throw new RuntimeError("cannot reuse already awaited coroutine");
         }

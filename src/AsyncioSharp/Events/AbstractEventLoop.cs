@@ -180,14 +180,26 @@ public abstract class AbstractEventLoop
     public virtual Coroutine<(BaseTransport Transport, BaseProtocol Protocol)> ConnectWritePipe(Func<BaseProtocol> protocolFactory, Stream pipe)
         => throw new NotImplementedException();
 
-    /// <summary>Python's <c>subprocess_shell(protocol_factory, cmd, *, stdin=PIPE, stdout=PIPE, stderr=PIPE, **kwargs)</c>.</summary>
+    /// <summary>
+    /// Python's <c>subprocess_shell(protocol_factory, cmd, *, stdin=PIPE, stdout=PIPE, stderr=PIPE, **kwargs)</c>:
+    /// <c>/bin/sh -c cmd</c>. Each of stdin/stdout/stderr is <see cref="Subprocess.PIPE"/>, <see cref="Subprocess.DEVNULL"/>,
+    /// <see cref="Subprocess.STDOUT"/> (stderr only), a file descriptor, or null to inherit (Python's None);
+    /// <paramref name="cwd"/>, <paramref name="env"/> and <paramref name="startNewSession"/> are Popen's keyword arguments of the same names.
+    /// </summary>
     public virtual Coroutine<(SubprocessTransport Transport, BaseProtocol Protocol)> SubprocessShell(
-        Func<BaseProtocol> protocolFactory, string cmd, int stdin = -1, int stdout = -1, int stderr = -1)
+        Func<BaseProtocol> protocolFactory, string cmd, int? stdin = Subprocess.PIPE, int? stdout = Subprocess.PIPE,
+        int? stderr = Subprocess.PIPE, string? cwd = null, IDictionary<string, string>? env = null,
+        bool startNewSession = false)
         => throw new NotImplementedException();
 
-    /// <summary>Python's <c>subprocess_exec(protocol_factory, program, *args, stdin=PIPE, stdout=PIPE, stderr=PIPE, **kwargs)</c>.</summary>
+    /// <summary>
+    /// Python's <c>subprocess_exec(protocol_factory, program, *args, stdin=PIPE, stdout=PIPE, stderr=PIPE, **kwargs)</c>:
+    /// <paramref name="args"/> are Python's <c>*args</c>; the other parameters are as in <see cref="SubprocessShell"/>.
+    /// </summary>
     public virtual Coroutine<(SubprocessTransport Transport, BaseProtocol Protocol)> SubprocessExec(
-        Func<BaseProtocol> protocolFactory, string program, IEnumerable<string>? args = null, int stdin = -1, int stdout = -1, int stderr = -1)
+        Func<BaseProtocol> protocolFactory, string program, IEnumerable<string>? args = null, int? stdin = Subprocess.PIPE,
+        int? stdout = Subprocess.PIPE, int? stderr = Subprocess.PIPE, string? cwd = null, IDictionary<string, string>? env = null,
+        bool startNewSession = false)
         => throw new NotImplementedException();
 
     // Ready-based callback registration methods.

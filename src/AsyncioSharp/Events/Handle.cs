@@ -29,7 +29,14 @@ public class Handle
         _state = state;
         _loop = loop;
         _context = context;
+        if (loop.DebugEnabled)
+        {
+            SourceTracebacks.Record(this);
+        }
     }
+
+    /// <summary>Python's <c>_source_traceback</c>: in debug mode, where the handle was created (oldest frame first).</summary>
+    internal IReadOnlyList<FrameSummary>? SourceTraceback => SourceTracebacks.Of(this);
 
     /// <summary>The callback the user gave (the wrapped Action), or the internal one; null once cancelled.</summary>
     internal virtual Delegate? Callback => _callback is null ? null : _state is Delegate inner && _callback == InvokeAction ? inner : _callback;
@@ -55,7 +62,7 @@ public class Handle
         }
         _cancelled = true;
         // A cancelled handle keeps only its repr (debug mode), in the state field it no longer needs.
-        var repr = _loop.GetDebug() ? new CancelledRepr(ToString()) : null;
+        var repr = _loop.DebugEnabled ? new CancelledRepr(ToString()) : null;
         _callback = null;
         _state = repr;
     }
@@ -103,12 +110,17 @@ public class Handle
         catch (Exception exc) when (exc is not (KeyboardInterrupt or SystemExit))
         {
             var callback = Callback;
-            _loop.CallExceptionHandler(new Dictionary<string, object?>
+            var context = new Dictionary<string, object?>
             {
                 ["message"] = $"Exception in callback {(callback is null ? "None" : FormatHelpers.FormatCallback(callback))}",
                 ["exception"] = exc,
                 ["handle"] = this,
-            });
+            };
+            if (SourceTraceback is { } sourceTraceback)
+            {
+                context["source_traceback"] = sourceTraceback;
+            }
+            _loop.CallExceptionHandler(context);
         }
     }
 
@@ -123,6 +135,10 @@ public class Handle
         if (Callback is { } callback)
         {
             info.Add(FormatHelpers.FormatCallback(callback));
+        }
+        if (FormatHelpers.CreatedAt(SourceTraceback) is { } createdAt)
+        {
+            info.Add(createdAt);
         }
         return info;
     }

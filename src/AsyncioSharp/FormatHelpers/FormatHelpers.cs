@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Text;
@@ -14,6 +15,54 @@ namespace AsyncioSharp;
 internal static class FormatHelpers
 {
     [ThreadStatic] private static HashSet<object>? t_inRepr;
+
+    /// <summary>Python's <c>constants.DEBUG_STACK_DEPTH</c>: how many frames debug mode records.</summary>
+    internal const int DebugStackDepth = 10;
+
+    /// <summary>
+    /// Python's <c>format_helpers.extract_stack()</c> as debug mode calls it: the frames of the code that called into
+    /// asyncio (the library's own frames are skipped), oldest first, at most <see cref="DebugStackDepth"/>.
+    /// </summary>
+    internal static IReadOnlyList<FrameSummary> ExtractStack()
+    {
+        var own = typeof(FormatHelpers).Assembly;
+        var frames = new List<FrameSummary>();
+        foreach (var frame in new StackTrace(1, fNeedFileInfo: true).GetFrames())
+        {
+            var method = frame.GetMethod();
+            if (method is null || (frames.Count == 0 && method.DeclaringType?.Assembly == own))
+            {
+                continue;
+            }
+            frames.Add(new FrameSummary(frame.GetFileName() ?? "<unknown>", frame.GetFileLineNumber(), FrameName(method)));
+            if (frames.Count == DebugStackDepth)
+            {
+                break;
+            }
+        }
+        frames.Reverse();
+        return frames;
+    }
+
+    private static string FrameName(System.Reflection.MethodBase method)
+    {
+        // An async method runs as "<Name>d__N.MoveNext": show the method's own name, as Python shows the coroutine's.
+        var type = method.DeclaringType?.Name ?? "";
+        if (method.Name == "MoveNext" && type.StartsWith('<'))
+        {
+            var end = type.IndexOf('>');
+            return end > 1 ? type[1..end] : type;
+        }
+        return method.Name;
+    }
+
+    /// <summary>Python's <c>traceback.format_list()</c> without the source lines, for the default exception handler.</summary>
+    internal static string FormatList(IEnumerable<FrameSummary> frames) =>
+        string.Concat(frames.Select(f => $"  File \"{f.Filename}\", line {f.Lineno}, in {f.Name}\n"));
+
+    /// <summary>The "created at file:line" word of a debug-mode repr (the last frame: the call that created it).</summary>
+    internal static string? CreatedAt(IReadOnlyList<FrameSummary>? traceback) =>
+        traceback is { Count: > 0 } ? $"created at {traceback[^1].Filename}:{traceback[^1].Lineno}" : null;
 
     /// <summary>Python's <c>_format_callback_source(func, ())</c>: the callback's qualified name and <c>()</c>.</summary>
     internal static string FormatCallback(Delegate callback) => QualName(callback) + "()";

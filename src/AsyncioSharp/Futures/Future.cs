@@ -31,7 +31,14 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
     public Future(AbstractEventLoop? loop = null)
     {
         _loop = (BaseEventLoop)(loop ?? Asyncio.GetEventLoop());
+        if (_loop.DebugEnabled)
+        {
+            SourceTracebacks.Record(this);
+        }
     }
+
+    /// <summary>Python's <c>_source_traceback</c>: in debug mode, where the future was created (oldest frame first).</summary>
+    internal IReadOnlyList<FrameSummary>? SourceTraceback => SourceTracebacks.Of(this);
 
     /// <summary>Python's <c>get_loop()</c>.</summary>
     public AbstractEventLoop GetLoop() => _loop;
@@ -101,7 +108,9 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         if (_value is ExceptionBox box)
         {
             box.Retrieved();
-            ExceptionDispatchInfo.Throw(box.Exception);
+            // Python raises exception.with_traceback(saved_tb): every raise starts from the trace saved at set time,
+            // so awaiting a failed future repeatedly does not grow its trace.
+            box.Info.Throw();
         }
         return _value;
     }
@@ -277,6 +286,10 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
             };
             info.Add($"cb=[{shown}]");
         }
+        if (FormatHelpers.CreatedAt(SourceTraceback) is { } createdAt)
+        {
+            info.Add(createdAt);
+        }
         return info;
     }
 
@@ -297,9 +310,13 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
         {
             _future = future;
             Exception = exception;
+            Info = ExceptionDispatchInfo.Capture(exception);
         }
 
         public Exception Exception { get; }
+
+        /// <summary>The exception with the trace it had when it was set.</summary>
+        public ExceptionDispatchInfo Info { get; }
 
         public void Retrieved()
         {
@@ -312,12 +329,17 @@ public class Future : IAwaitable, ICriticalNotifyCompletion
 
         ~ExceptionBox()
         {
-            _future._loop.ReportFromFinalizer(new Dictionary<string, object?>
+            var context = new Dictionary<string, object?>
             {
                 ["message"] = $"{_future.KindName} exception was never retrieved",
                 ["exception"] = Exception,
                 ["future"] = _future,
-            });
+            };
+            if (_future.SourceTraceback is { } sourceTraceback)
+            {
+                context["source_traceback"] = sourceTraceback;
+            }
+            _future._loop.ReportFromFinalizer(context);
         }
     }
 

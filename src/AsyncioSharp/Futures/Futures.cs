@@ -65,6 +65,14 @@ internal static class Futures
     private static Future WrapFuture(Task task, BaseEventLoop loop, Func<Task, object?> getResult)
     {
         var future = loop.CreateFuture();
+        // Python's _chain_future: cancelling the asyncio future cancels the concurrent one (if it has not started).
+        future.AddDoneCallback(f =>
+        {
+            if (f.Cancelled())
+            {
+                ConcurrentFutures.Executor.Cancel(task);
+            }
+        });
         task.ContinueWith(t =>
         {
             if (loop.IsClosed())

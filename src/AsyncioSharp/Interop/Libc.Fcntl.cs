@@ -18,12 +18,12 @@ internal static partial class Libc
         var flags = fcntl(fd, F_GETFL, 0);
         if (flags < 0)
         {
-            throw SocketErrors.FromErrno(Marshal.GetLastPInvokeError());
+            throw Errno.Error(Marshal.GetLastPInvokeError());
         }
         var wanted = blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK;
         if (wanted != flags && fcntl(fd, F_SETFL, wanted) < 0)
         {
-            throw SocketErrors.FromErrno(Marshal.GetLastPInvokeError());
+            throw Errno.Error(Marshal.GetLastPInvokeError());
         }
     }
 }

@@ -31,6 +31,6 @@ internal static unsafe partial class Libc
     private static int RetryOrThrow()
     {
         var errno = Marshal.GetLastPInvokeError();
-        return errno is EAGAIN or EINTR ? -1 : throw SocketErrors.FromErrno(errno);
+        return errno is EAGAIN or EINTR ? -1 : throw Errno.Error(errno);
     }
 }

@@ -24,7 +24,7 @@ internal static unsafe partial class Libc
         var buf = stackalloc byte[256];
         if (fstat(fd, buf) != 0)
         {
-            throw SocketErrors.FromErrno(Marshal.GetLastPInvokeError());
+            throw Errno.Error(Marshal.GetLastPInvokeError());
         }
         // st_size follows st_rdev at offset 48 on both x86-64 and arm64.
         return *(long*)(buf + 48);

@@ -6,8 +6,6 @@ namespace AsyncioSharp.Interop;
 /// <summary>Socket system calls .NET will not make where Python does.</summary>
 internal static unsafe partial class Libc
 {
-    internal const int EINPROGRESS = 115;
-
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
     private static partial int connect(int fd, byte* addr, int addrlen);
 
@@ -28,10 +26,10 @@ internal static unsafe partial class Libc
             return true;
         }
         var errno = Marshal.GetLastPInvokeError();
-        if (errno is EINPROGRESS or EINTR or EAGAIN)
+        if (errno is Errno.EINPROGRESS or Errno.EINTR or Errno.EAGAIN)
         {
             return false;
         }
-        throw SocketErrors.FromErrno(errno);
+        throw Errno.Error(errno);
     }
 }

@@ -25,7 +25,7 @@ internal static unsafe partial class Libc
         var buf = stackalloc byte[256];
         if (stat(path, buf) != 0)
         {
-            throw SocketErrors.FromErrno(Marshal.GetLastPInvokeError());
+            throw Errno.Error(Marshal.GetLastPInvokeError());
         }
         return *(uint*)(buf + ModeOffset);
     }
@@ -36,7 +36,7 @@ internal static unsafe partial class Libc
         var buf = stackalloc byte[256];
         if (fstat(fd, buf) != 0)
         {
-            throw SocketErrors.FromErrno(Marshal.GetLastPInvokeError());
+            throw Errno.Error(Marshal.GetLastPInvokeError());
         }
         return *(uint*)(buf + ModeOffset);
     }

@@ -152,5 +152,9 @@ internal sealed unsafe class EpollSelector : IDisposable
         _disposed = true;
         Libc.close(_wakeFd);
         Libc.close(_epfd);
+        GC.SuppressFinalize(this);
     }
+
+    /// <summary>Python's <c>BaseEventLoop.__del__</c> closes a loop nobody closed: a collected selector releases its fds.</summary>
+    ~EpollSelector() => Dispose();
 }

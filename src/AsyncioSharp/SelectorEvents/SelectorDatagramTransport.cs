@@ -27,7 +27,6 @@ public sealed class SelectorDatagramTransport : DatagramTransport
     private readonly Queue<(byte[] Data, EndPoint? Addr)> _buffer = new();
     private readonly Action _readReady;
     private readonly Action _sendtoReady;
-    private byte[]? _recvBuffer;
     private DatagramProtocol? _protocol;
     private int _bufferSize;
     private int _connLost;
@@ -48,13 +47,14 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         _readReady = ReadReady;
         _sendtoReady = SendtoReady;
         _flow = new WriteFlowControl(loop, this, () => _bufferSize);
+        loop.Transports[_sockFd] = this;
         _loop.CallSoon(() => protocol.ConnectionMade(this));
         // Only start reading when connection_made() has been called.
         _loop.CallSoon(() =>
         {
             if (IsReading())
             {
-                _loop.AddReader(_sockFd, _readReady);
+                _loop.AddReaderCore(_sockFd, _readReady);
             }
         });
         if (waiter is not null)
@@ -82,7 +82,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
             {
                 return get();
             }
-            catch (SocketException)
+            catch (Exception exc) when (exc is SocketException or ObjectDisposedException)
             {
                 return null;
             }
@@ -125,11 +125,11 @@ public sealed class SelectorDatagramTransport : DatagramTransport
             return;
         }
         _closing = true;
-        _loop.RemoveReader(_sockFd);
+        _loop.RemoveReaderCore(_sockFd);
         if (_buffer.Count == 0)
         {
             _connLost++;
-            _loop.RemoveWriter(_sockFd);
+            _loop.RemoveWriterCore(_sockFd);
             _loop.CallSoon(() => CallConnectionLost(null));
         }
     }
@@ -145,7 +145,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         {
             if (addr is not null && !addr.Equals(_address))
             {
-                throw new ValueError($"Invalid address: must be None or {SocketAddresses.Repr(_address)}");
+                throw new ValueError($"Invalid address: must be None or {Errno.FormatAddress(_address)}");
             }
             addr = _address;
         }
@@ -167,7 +167,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
                 {
                     return;
                 }
-                _loop.AddWriter(_sockFd, _sendtoReady);
+                _loop.AddWriterCore(_sockFd, _sendtoReady);
             }
             catch (OSError exc)
             {
@@ -188,9 +188,19 @@ public sealed class SelectorDatagramTransport : DatagramTransport
     /// <summary>One send; false if it would block.</summary>
     private bool TrySendOne(ReadOnlySpan<byte> data, EndPoint? addr)
     {
-        if (_connected || addr is null)
+        if (_connected)
         {
             return SelectorEventLoop.TrySend(_sock, data, out _);
+        }
+        if (addr is null)
+        {
+            // Python's sock.sendto(data, None) on an unconnected socket: a TypeError, so a fatal write error.
+            throw new TypeError(_sock.AddressFamily switch
+            {
+                System.Net.Sockets.AddressFamily.InterNetwork => "sendto(): AF_INET address must be tuple, not NoneType",
+                System.Net.Sockets.AddressFamily.InterNetworkV6 => "sendto(): AF_INET6 address must be tuple, not NoneType",
+                _ => "a bytes-like object is required, not 'NoneType'",
+            });
         }
         return SelectorEventLoop.TrySendTo(_sock, data, addr, out _);
     }
@@ -201,12 +211,13 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         {
             return;
         }
-        _recvBuffer ??= new byte[MaxSize];
+        // The loop's shared buffer: datagram_received's span is only valid during the call.
+        var buffer = _loop.ReadBuffer;
         int n;
         EndPoint addr;
         try
         {
-            if (!SelectorEventLoop.TryReceiveFrom(_sock, _recvBuffer, out n, out addr))
+            if (!SelectorEventLoop.TryReceiveFrom(_sock, buffer, out n, out addr))
             {
                 return;
             }
@@ -221,7 +232,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
             FatalError(exc, "Fatal read error on datagram transport");
             return;
         }
-        _protocol!.DatagramReceived(_recvBuffer.AsSpan(0, n), addr);
+        _protocol!.DatagramReceived(buffer.AsSpan(0, n), addr);
     }
 
     private void SendtoReady()
@@ -258,7 +269,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         _flow.MaybeResumeProtocol(_protocol);
         if (_buffer.Count == 0)
         {
-            _loop.RemoveWriter(_sockFd);
+            _loop.RemoveWriterCore(_sockFd);
             if (_closing)
             {
                 CallConnectionLost(null);
@@ -267,7 +278,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
     }
 
     /// <summary>Python's <c>_fatal_error</c>: OSErrors are only logged in debug mode, others go to the handler.</summary>
-    private void FatalError(Exception exc, string message)
+    internal void FatalError(Exception exc, string message = "Fatal error on transport")
     {
         if (exc is OSError)
         {
@@ -296,12 +307,12 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         {
             _buffer.Clear();
             _bufferSize = 0;
-            _loop.RemoveWriter(_sockFd);
+            _loop.RemoveWriterCore(_sockFd);
         }
         if (!_closing)
         {
             _closing = true;
-            _loop.RemoveReader(_sockFd);
+            _loop.RemoveReaderCore(_sockFd);
         }
         _connLost++;
         _loop.CallSoon(() => CallConnectionLost(exc));
@@ -320,6 +331,8 @@ public sealed class SelectorDatagramTransport : DatagramTransport
         finally
         {
             _sockClosed = true;
+            // Forget the fd before closing it: the number may be reused at once.
+            _loop.ForgetTransport(_sockFd, this);
             _sock.Dispose();
             _protocol = null;
         }

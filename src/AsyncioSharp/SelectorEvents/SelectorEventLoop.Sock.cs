@@ -26,7 +26,7 @@ public partial class SelectorEventLoop
         SockAttempt<byte[]> attempt = (out byte[] data) =>
         {
             var ok = TryReceive(sock, buf, out var n);
-            data = ok ? buf.AsSpan(0, n).ToArray() : [];
+            data = ok ? Trimmed(buf, n) : [];
             return ok;
         };
         if (attempt(out var result))
@@ -56,7 +56,7 @@ public partial class SelectorEventLoop
         SockAttempt<(byte[], EndPoint)> attempt = (out (byte[], EndPoint) r) =>
         {
             var ok = TryReceiveFrom(sock, buf, out var n, out var address);
-            r = (ok ? buf.AsSpan(0, n).ToArray() : [], address);
+            r = (ok ? Trimmed(buf, n) : [], address);
             return ok;
         };
         if (attempt(out var result))
@@ -123,6 +123,7 @@ public partial class SelectorEventLoop
     public override async Coroutine<int> SockSendto(Socket sock, ReadOnlyMemory<byte> data, EndPoint address)
     {
         CheckNonBlocking(sock);
+        address = await Resolved(sock, address);
         SockAttempt<int> attempt = (out int n) => TrySendTo(sock, data.Span, address, out n);
         if (attempt(out var result))
         {
@@ -135,23 +136,43 @@ public partial class SelectorEventLoop
     public override async Coroutine SockConnect(Socket sock, EndPoint address)
     {
         CheckNonBlocking(sock);
+        await SockConnectCore(sock, await Resolved(sock, address));
+    }
+
+    /// <summary>
+    /// Python's <c>_ensure_resolved</c> for sock_connect: a host name (a <see cref="DnsEndPoint"/>) is resolved for the
+    /// socket's family, type and protocol, without blocking the loop; other addresses are used as they are.
+    /// </summary>
+    private async Coroutine<EndPoint> Resolved(Socket sock, EndPoint address)
+    {
         if (address is DnsEndPoint dns && sock.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
         {
-            var resolved = await Getaddrinfo(dns.Host, dns.Port, sock.AddressFamily, sock.SocketType, sock.ProtocolType);
-            address = resolved[0].Sockaddr;
+            var resolved = await EnsureResolved(dns.Host, dns.Port, sock.AddressFamily, sock.SocketType, sock.ProtocolType);
+            return resolved[0].Sockaddr;
         }
+        return address;
+    }
+
+    /// <summary>
+    /// Python's <c>_sock_connect</c> and <c>_sock_connect_cb</c>: a non-blocking connect, then a wait for writability
+    /// and SO_ERROR. Cancelling it unregisters the fd.
+    /// </summary>
+    internal override async Coroutine SockConnectCore(Socket sock, EndPoint address)
+    {
         try
         {
             sock.Connect(address);
             return;
         }
-        catch (SocketException exc) when (SocketErrors.IsRetry(exc.SocketErrorCode))
+        catch (SocketException exc) when (IsRetry(exc.SocketErrorCode))
         {
             // The connection goes on in the background; writability says it finished (CPython issue #23618).
         }
-        catch (PlatformNotSupportedException)
+        catch (Exception exc) when (exc is PlatformNotSupportedException
+                                    || (exc is SocketException && sock.AddressFamily == AddressFamily.Unix))
         {
-            // .NET refuses to retry a connect that failed once; Linux and Python allow it, so ask the kernel.
+            // .NET refuses to retry a connect that failed once, which Linux and Python allow; and its SocketError
+            // loses a unix socket's errno (ENOENT reads as EADDRNOTAVAIL). The kernel's connect says it exactly.
             if (Libc.Connect((int)sock.Handle, address))
             {
                 return;
@@ -159,7 +180,7 @@ public partial class SelectorEventLoop
         }
         catch (Exception exc)
         {
-            throw SocketErrors.Translate(exc);
+            throw PythonError(exc);
         }
         SockAttempt<bool> attempt = (out bool done) =>
         {
@@ -167,13 +188,13 @@ public partial class SelectorEventLoop
             sock.GetRawSocketOption(SolSocket, SoError, value);
             var err = BitConverter.ToInt32(value);
             done = err == 0;
-            if (err is Libc.EAGAIN or Libc.EINTR or Libc.EINPROGRESS)
+            if (err is Errno.EAGAIN or Errno.EINTR or Errno.EINPROGRESS)
             {
                 return false;
             }
             if (err != 0)
             {
-                throw SocketErrors.FromErrno(err, $"Connect call failed {SocketAddresses.Repr(address)}");
+                throw Errno.Error(err, $"Connect call failed {Errno.FormatAddress(address)}");
             }
             // Reading Connected lets .NET record the finished non-blocking connect (RemoteEndPoint, Connected).
             _ = sock.Connected;
@@ -194,13 +215,13 @@ public partial class SelectorEventLoop
             {
                 conn = sock.Accept();
             }
-            catch (SocketException exc) when (SocketErrors.IsRetry(exc.SocketErrorCode))
+            catch (SocketException exc) when (IsRetry(exc.SocketErrorCode))
             {
                 return false;
             }
             catch (Exception exc)
             {
-                throw SocketErrors.Translate(exc);
+                throw PythonError(exc);
             }
             conn.Blocking = false;
             r = (conn, conn.RemoteEndPoint!);
@@ -212,6 +233,9 @@ public partial class SelectorEventLoop
         }
         return await SockWait(sock, EpollSelector.EventRead, attempt);
     }
+
+    /// <summary>The first <paramref name="n"/> bytes of <paramref name="buf"/>: the buffer itself when it was filled.</summary>
+    private static byte[] Trimmed(byte[] buf, int n) => n == buf.Length ? buf : buf.AsSpan(0, n).ToArray();
 
     /// <summary>Python's debug-mode check of the sock_* methods: a blocking socket would block the loop.</summary>
     private void CheckNonBlocking(Socket sock)
@@ -230,6 +254,7 @@ public partial class SelectorEventLoop
     {
         var fut = CreateFuture<T>();
         var fd = (int)sock.Handle;
+        EnsureFdNoTransport(fd);
         var handle = AddHandler(fd, () =>
         {
             if (fut.Done())
@@ -245,7 +270,7 @@ public partial class SelectorEventLoop
             }
             catch (Exception exc)
             {
-                fut.SetException(SocketErrors.Translate(exc));
+                fut.SetException(PythonError(exc));
             }
         }, evt);
         fut.AddDoneCallback(_ =>
@@ -268,7 +293,7 @@ public partial class SelectorEventLoop
         }
         catch (ObjectDisposedException exc)
         {
-            throw SocketErrors.Translate(exc);
+            throw PythonError(exc);
         }
         return Check(error);
     }
@@ -283,7 +308,7 @@ public partial class SelectorEventLoop
         }
         catch (ObjectDisposedException exc)
         {
-            throw SocketErrors.Translate(exc);
+            throw PythonError(exc);
         }
         return Check(error);
     }
@@ -294,17 +319,20 @@ public partial class SelectorEventLoop
         address = SocketAddresses.Any(sock);
         try
         {
-            n = sock.ReceiveFrom(buf, SocketFlags.None, ref address);
+            // The SocketAddress overload reports the sender's real length, so an unnamed unix sender reads as ''.
+            var received = new SocketAddress(sock.AddressFamily, SocketAddress.GetMaximumAddressSize(sock.AddressFamily));
+            n = sock.ReceiveFrom(buf, SocketFlags.None, received);
+            address = address.Create(received);
             return true;
         }
-        catch (SocketException exc) when (SocketErrors.IsRetry(exc.SocketErrorCode))
+        catch (SocketException exc) when (IsRetry(exc.SocketErrorCode))
         {
             n = 0;
             return false;
         }
         catch (Exception exc)
         {
-            throw SocketErrors.Translate(exc);
+            throw PythonError(exc);
         }
     }
 
@@ -316,18 +344,30 @@ public partial class SelectorEventLoop
             n = sock.SendTo(data, SocketFlags.None, address);
             return true;
         }
-        catch (SocketException exc) when (SocketErrors.IsRetry(exc.SocketErrorCode))
+        catch (SocketException exc) when (IsRetry(exc.SocketErrorCode))
         {
             n = 0;
             return false;
         }
         catch (Exception exc)
         {
-            throw SocketErrors.Translate(exc);
+            throw PythonError(exc);
         }
     }
 
+    /// <summary>The Python error for an exception a .NET socket call threw; a disposed socket is EBADF, as in Python.</summary>
+    private static Exception PythonError(Exception exc) => exc switch
+    {
+        SocketException se => Errno.Error(se),
+        ObjectDisposedException => Errno.Error(Errno.EBADF),
+        _ => exc,
+    };
+
+    /// <summary>The failures Python's selector loop retries on the next readiness event (BlockingIOError, InterruptedError).</summary>
+    private static bool IsRetry(SocketError error) =>
+        error is SocketError.WouldBlock or SocketError.Interrupted or SocketError.InProgress or SocketError.AlreadyInProgress;
+
     /// <summary>True on success, false on would-block; other errors raise the Python exception.</summary>
     private static bool Check(SocketError error) =>
-        error == SocketError.Success || (SocketErrors.IsRetry(error) ? false : throw SocketErrors.FromSocketError(error));
+        error == SocketError.Success || (IsRetry(error) ? false : throw Errno.Error(error));
 }

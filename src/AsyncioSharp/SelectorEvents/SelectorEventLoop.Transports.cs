@@ -67,62 +67,6 @@ public partial class SelectorEventLoop
         Dictionary<string, object?>? extra = null, Server? server = null) =>
         new SelectorSocketTransport(this, sock, protocol, waiter, extra, server);
 
-    /// <summary>
-    /// The core of Python's <c>sock_connect</c> (<c>_sock_connect</c> and <c>_sock_connect_cb</c>): a non-blocking
-    /// connect, then a wait for writability and SO_ERROR. Cancelling it unregisters the fd.
-    /// </summary>
-    internal override Coroutine SockConnectCore(Socket sock, EndPoint address) => SockConnectCoreAsync(sock, address);
-
-    private async Coroutine SockConnectCoreAsync(Socket sock, EndPoint address)
-    {
-        var fut = CreateFuture();
-        var fd = (int)sock.Handle;
-        try
-        {
-            sock.Connect(address);
-            fut.SetResult(null);
-        }
-        catch (SocketException exc) when (exc.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress
-                                              or SocketError.Interrupted)
-        {
-            // The connection goes on in the background: wait until the socket is writable.
-            EnsureFdNoTransport(fd);
-            var handle = AddWriterCore(fd, () => SockConnectCallback(fut, sock, address));
-            fut.AddDoneCallback(_ =>
-            {
-                if (!handle.Cancelled())
-                {
-                    RemoveWriterCore(fd);
-                }
-            });
-        }
-        catch (SocketException exc)
-        {
-            fut.SetException(Errno.Error(exc));
-        }
-        await fut;
-    }
-
-    private static void SockConnectCallback(Future fut, Socket sock, EndPoint address)
-    {
-        if (fut.Done())
-        {
-            return;
-        }
-        var error = (SocketError)(int)sock.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-        if (error is SocketError.WouldBlock or SocketError.Interrupted)
-        {
-            // Still connecting: the callback runs again.
-            return;
-        }
-        if (error != SocketError.Success)
-        {
-            fut.SetException(Errno.Error(error, $"Connect call failed {Errno.FormatAddress(address)}"));
-            return;
-        }
-        fut.SetResult(null);
-    }
-
     /// <inheritdoc />
     internal override void StartServingSocket(Server server, Socket sock) =>
         AddReaderCore((int)sock.Handle, () => AcceptConnection(server, sock));

@@ -85,7 +85,7 @@ public partial class SelectorEventLoop : BaseEventLoop
     }
 
     /// <summary>Python's <c>add_reader(sock, ...)</c>: a socket stands for its file descriptor.</summary>
-    public void AddReader(Socket sock, Action callback) => AddReader((int)sock.Handle, callback);
+    public void AddReader(Socket sock, Action callback) => AddReader(FileNo(sock), callback);
 
     /// <inheritdoc />
     public override bool RemoveReader(int fd)
@@ -95,7 +95,7 @@ public partial class SelectorEventLoop : BaseEventLoop
     }
 
     /// <summary>Python's <c>remove_reader(sock)</c>.</summary>
-    public bool RemoveReader(Socket sock) => RemoveReader((int)sock.Handle);
+    public bool RemoveReader(Socket sock) => RemoveReader(FileNo(sock));
 
     /// <inheritdoc />
     public override void AddWriter(int fd, Action callback)
@@ -105,7 +105,7 @@ public partial class SelectorEventLoop : BaseEventLoop
     }
 
     /// <summary>Python's <c>add_writer(sock, ...)</c>.</summary>
-    public void AddWriter(Socket sock, Action callback) => AddWriter((int)sock.Handle, callback);
+    public void AddWriter(Socket sock, Action callback) => AddWriter(FileNo(sock), callback);
 
     /// <inheritdoc />
     public override bool RemoveWriter(int fd)
@@ -115,7 +115,10 @@ public partial class SelectorEventLoop : BaseEventLoop
     }
 
     /// <summary>Python's <c>remove_writer(sock)</c>.</summary>
-    public bool RemoveWriter(Socket sock) => RemoveWriter((int)sock.Handle);
+    public bool RemoveWriter(Socket sock) => RemoveWriter(FileNo(sock));
+
+    /// <summary>Python's <c>sock.fileno()</c>: -1 once closed, which the selector then rejects like CPython's.</summary>
+    private static int FileNo(Socket sock) => sock.SafeHandle.IsClosed ? -1 : (int)sock.Handle;
 
     /// <summary>Python's <c>_add_reader</c>/<c>_add_writer</c>: registers (or replaces) the fd's handler for one event.</summary>
     private protected Handle AddHandler(int fd, Action callback, int evt)
@@ -133,7 +136,15 @@ public partial class SelectorEventLoop : BaseEventLoop
     /// <summary>Python's <c>_remove_reader</c>/<c>_remove_writer</c>.</summary>
     private protected bool RemoveHandler(int fd, int evt)
     {
-        if (IsClosed() || !_fdHandles.TryGetValue(fd, out var handles))
+        if (IsClosed())
+        {
+            return false;
+        }
+        if (fd < 0)
+        {
+            throw new ValueError($"Invalid file descriptor: {fd}");
+        }
+        if (!_fdHandles.TryGetValue(fd, out var handles))
         {
             return false;
         }

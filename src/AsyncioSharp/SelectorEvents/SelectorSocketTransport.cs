@@ -9,7 +9,7 @@ namespace AsyncioSharp;
 /// socket is readable, into the loop's shared buffer (or the buffer a <see cref="BufferedProtocol"/> gives);
 /// a write is sent at once when nothing is pending, otherwise buffered until the socket is writable.
 /// </summary>
-internal sealed class SelectorSocketTransport : SelectorTransport
+internal sealed class SelectorSocketTransport : SelectorTransport, IStartTlsCompatible
 {
     private readonly Action _writeReady;
     private Protocol? _dataProtocol;
@@ -285,6 +285,9 @@ internal sealed class SelectorSocketTransport : SelectorTransport
 
     /// <inheritdoc />
     public override bool CanWriteEof() => true;
+
+    /// <inheritdoc />
+    internal override SendfileMode SendfileCompatible => SendfileMode.TryNative;
 
     /// <inheritdoc />
     private protected override void CallConnectionLost(Exception? exc)

@@ -9,7 +9,7 @@ namespace AsyncioSharp;
 /// Python's <c>selector_events._SelectorTransport</c>: what every socket transport of the selector loop shares:
 /// extra info, closing (close flushes, abort does not), the fatal-error path, and connection_lost exactly once, last.
 /// </summary>
-internal abstract class SelectorTransport : FlowControlMixin
+internal abstract class SelectorTransport : FlowControlMixin, IForceCloseTransport
 {
     /// <summary>Python's <c>max_size</c>: the most bytes read per readiness event.</summary>
     internal const int MaxSize = 256 * 1024;
@@ -159,6 +159,9 @@ internal abstract class SelectorTransport : FlowControlMixin
         }
         ForceClose(exc);
     }
+
+    /// <summary>Python's <c>_force_close(exc)</c>, as SSLProtocol calls it on a fatal TLS error.</summary>
+    void IForceCloseTransport.ForceClose(Exception? exc) => ForceClose(exc);
 
     /// <summary>Python's <c>_force_close(exc)</c>: drops the buffer and schedules connection_lost.</summary>
     private protected void ForceClose(Exception? exc)

@@ -1,36 +1,30 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 
 namespace AsyncioSharp;
 
 /// <summary>
-/// Python's <c>asyncio.StreamReader</c>: a buffer fed by a protocol (<see cref="FeedData"/>, <see cref="FeedEof"/>)
-/// and read by coroutines. <c>async for line in reader</c> is <c>await foreach (var line in reader)</c>.
+/// Python's <c>asyncio.StreamReader</c>: bytes fed by a protocol (<see cref="FeedData"/>, <see cref="FeedEof"/>),
+/// read by coroutines. <c>async for line in reader:</c> is <c>await foreach (var line in reader)</c>.
 /// </summary>
-public sealed class StreamReader : IAsyncEnumerable<byte[]>
+public class StreamReader : IAsyncEnumerable<byte[]>
 {
-    /// <summary>Python's <c>streams._DEFAULT_LIMIT</c>: 64 KiB.</summary>
-    public const int _DEFAULT_LIMIT = 64 * 1024;
-
     private readonly int _limit;
     private readonly AbstractEventLoop _loop;
-
-    // Python's bytearray _buffer: the bytes in _data[_start.._end]. Consuming moves _start instead of shifting bytes.
-    private byte[] _data = Array.Empty<byte>();
-    private int _start;
-    private int _end;
+    private readonly StreamBuffer _buffer = new();
     private bool _eof;
     private Future? _waiter;
     private Exception? _exception;
     private BaseTransport? _transport;
     private bool _paused;
 
-    /// <summary>Python's <c>StreamReader(limit=_DEFAULT_LIMIT, loop=None)</c>.</summary>
-    public StreamReader(int limit = _DEFAULT_LIMIT, AbstractEventLoop? loop = null)
+    /// <summary>Python's <c>StreamReader(limit=_DEFAULT_LIMIT, loop=None)</c>; <see cref="ValueError"/> if limit &lt;= 0.</summary>
+    public StreamReader(int limit = Asyncio._DEFAULT_LIMIT, AbstractEventLoop? loop = null)
     {
-        // The line length limit is a security feature; it also doubles as half the buffer limit.
         if (limit <= 0)
         {
             throw new ValueError("Limit cannot be <= 0");
@@ -39,47 +33,19 @@ public sealed class StreamReader : IAsyncEnumerable<byte[]>
         _loop = loop ?? Asyncio.GetEventLoop();
     }
 
-    /// <summary>The buffer limit (Python's <c>_limit</c>).</summary>
-    internal int Limit => _limit;
-
-    /// <summary>The loop the reader's futures belong to (Python's <c>_loop</c>).</summary>
-    internal AbstractEventLoop Loop => _loop;
-
-    /// <summary>A copy of the buffered bytes (Python's <c>_buffer</c>), for tests.</summary>
-    internal byte[] _buffer => _data.AsSpan(_start, _end - _start).ToArray();
-
-    /// <summary>The transport given by <see cref="SetTransport"/> (Python's <c>_transport</c>).</summary>
-    internal BaseTransport? Transport => _transport;
-
-    /// <summary>True while reading is paused because the buffer is over twice the limit (Python's <c>_paused</c>).</summary>
-    internal bool Paused
-    {
-        get => _paused;
-        set => _paused = value;
-    }
-
-    /// <summary>The pending waiter of a read (Python's <c>_waiter</c>).</summary>
-    internal Future? Waiter
-    {
-        get => _waiter;
-        set => _waiter = value;
-    }
-
-    private int BufferLength => _end - _start;
-
-    /// <summary>Python's <c>repr(reader)</c>.</summary>
+    /// <inheritdoc />
     public override string ToString()
     {
         var info = new List<string> { "StreamReader" };
-        if (BufferLength > 0)
+        if (_buffer.Length > 0)
         {
-            info.Add($"{BufferLength} bytes");
+            info.Add($"{_buffer.Length} bytes");
         }
         if (_eof)
         {
             info.Add("eof");
         }
-        if (_limit != _DEFAULT_LIMIT)
+        if (_limit != Asyncio._DEFAULT_LIMIT)
         {
             info.Add($"limit={_limit}");
         }
@@ -89,7 +55,7 @@ public sealed class StreamReader : IAsyncEnumerable<byte[]>
         }
         if (_exception is not null)
         {
-            info.Add($"exception={FormatHelpers.ReprException(_exception)}");
+            info.Add($"exception={_exception.GetType().Name}({_exception.Message})");
         }
         if (_transport is not null)
         {
@@ -99,13 +65,22 @@ public sealed class StreamReader : IAsyncEnumerable<byte[]>
         {
             info.Add("paused");
         }
-        return "<" + string.Join(" ", info) + ">";
+        return $"<{string.Join(' ', info)}>";
     }
 
-    /// <summary>Python's <c>exception()</c>: the exception set by <see cref="SetException"/>, or null.</summary>
+    /// <summary>Python's <c>_limit</c>.</summary>
+    internal int Limit => _limit;
+
+    /// <summary>Python's <c>_buffer</c>, for tests.</summary>
+    internal ReadOnlySpan<byte> Buffer => _buffer.Span;
+
+    /// <summary>Python's <c>_paused</c>, for tests.</summary>
+    internal bool Paused => _paused;
+
+    /// <summary>Python's <c>exception()</c>.</summary>
     public Exception? Exception() => _exception;
 
-    /// <summary>Python's <c>set_exception(exc)</c>: later reads raise <paramref name="exc"/>; a waiting read raises it now.</summary>
+    /// <summary>Python's <c>set_exception(exc)</c>: the pending and all later reads raise <paramref name="exc"/>.</summary>
     public void SetException(Exception exc)
     {
         _exception = exc;
@@ -120,7 +95,7 @@ public sealed class StreamReader : IAsyncEnumerable<byte[]>
         }
     }
 
-    /// <summary>Python's <c>_wakeup_waiter()</c>: wakes up a read waiting for data or EOF.</summary>
+    /// <summary>Python's <c>_wakeup_waiter()</c>.</summary>
     private void WakeupWaiter()
     {
         var waiter = _waiter;
@@ -134,7 +109,7 @@ public sealed class StreamReader : IAsyncEnumerable<byte[]>
         }
     }
 
-    /// <summary>Python's <c>set_transport(transport)</c>: the transport to pause and resume for flow control.</summary>
+    /// <summary>Python's <c>set_transport(transport)</c>: the transport to pause while the buffer is over the limit.</summary>
     public void SetTransport(BaseTransport transport)
     {
         if (_transport is not null)
@@ -144,27 +119,26 @@ public sealed class StreamReader : IAsyncEnumerable<byte[]>
         _transport = transport;
     }
 
-    /// <summary>Python's <c>_maybe_resume_transport()</c>.</summary>
     private void MaybeResumeTransport()
     {
-        if (_paused && BufferLength <= _limit)
+        if (_paused && _buffer.Length <= _limit)
         {
             _paused = false;
             ResumeReading(_transport!);
         }
     }
 
-    /// <summary>Python's <c>feed_eof()</c>: no more data will come.</summary>
+    /// <summary>Python's <c>feed_eof()</c>.</summary>
     public void FeedEof()
     {
         _eof = true;
         WakeupWaiter();
     }
 
-    /// <summary>Python's <c>at_eof()</c>: true if the buffer is empty and <see cref="FeedEof"/> was called.</summary>
-    public bool AtEof() => _eof && BufferLength == 0;
+    /// <summary>Python's <c>at_eof()</c>: true once EOF was fed and the buffer is empty.</summary>
+    public bool AtEof() => _eof && _buffer.Length == 0;
 
-    /// <summary>Python's <c>feed_data(data)</c>: appends data to the buffer and wakes up a waiting read.</summary>
+    /// <summary>Python's <c>feed_data(data)</c>: buffers the bytes; pauses the transport above twice the limit.</summary>
     public void FeedData(ReadOnlySpan<byte> data)
     {
         if (_eof)
@@ -175,10 +149,9 @@ public sealed class StreamReader : IAsyncEnumerable<byte[]>
         {
             return;
         }
-        Append(data);
+        _buffer.Append(data);
         WakeupWaiter();
-
-        if (_transport is not null && !_paused && BufferLength > 2 * _limit)
+        if (_transport is not null && !_paused && _buffer.Length > 2 * _limit)
         {
             try
             {
@@ -187,55 +160,8 @@ public sealed class StreamReader : IAsyncEnumerable<byte[]>
             }
             catch (NotImplementedException)
             {
-                // The transport can't be paused: buffer all data, and forget the transport so as not to try again.
                 _transport = null;
             }
-        }
-    }
-
-    private void Append(ReadOnlySpan<byte> data)
-    {
-        var length = BufferLength;
-        if (_data.Length - _end < data.Length)
-        {
-            var needed = length + data.Length;
-            if (needed <= _data.Length && length <= _data.Length / 2)
-            {
-                // Enough room once the consumed head is dropped.
-                _data.AsSpan(_start, length).CopyTo(_data);
-            }
-            else
-            {
-                var grown = new byte[(int)Math.Min(Array.MaxLength, Math.Max(needed, 2L * _data.Length))];
-                _data.AsSpan(_start, length).CopyTo(grown);
-                _data = grown;
-            }
-            _start = 0;
-            _end = length;
-        }
-        data.CopyTo(_data.AsSpan(_end));
-        _end += data.Length;
-    }
-
-    /// <summary>Removes and returns the first <paramref name="n"/> buffered bytes (at most all of them).</summary>
-    private byte[] Take(int n)
-    {
-        n = Math.Min(n, BufferLength);
-        if (n == 0)
-        {
-            return Array.Empty<byte>();
-        }
-        var chunk = _data.AsSpan(_start, n).ToArray();
-        Consume(n);
-        return chunk;
-    }
-
-    private void Consume(int n)
-    {
-        _start += n;
-        if (_start == _end)
-        {
-            _start = _end = 0;
         }
     }
 
@@ -267,19 +193,13 @@ public sealed class StreamReader : IAsyncEnumerable<byte[]>
         }
     }
 
-    /// <summary>Python's <c>_wait_for_data(func_name)</c>: waits until data or EOF is fed, resuming a paused transport.</summary>
+    /// <summary>Python's <c>_wait_for_data(func_name)</c>: waits for feed_data() or feed_eof(), resuming a paused transport.</summary>
     private async Coroutine WaitForData(string funcName)
     {
-        // Two reads waiting at once could not know which one gets the next data.
         if (_waiter is not null)
         {
             throw new RuntimeError($"{funcName}() called while another coroutine is already waiting for incoming data");
         }
-        if (_eof)
-        {
-            throw new InvalidOperationException("_wait_for_data after EOF");
-        }
-        // Waiting for data while paused would deadlock (readexactly(n) with n > limit).
         if (_paused)
         {
             _paused = false;
@@ -296,15 +216,23 @@ public sealed class StreamReader : IAsyncEnumerable<byte[]>
         }
     }
 
+    private void ThrowIfException()
+    {
+        if (_exception is not null)
+        {
+            ExceptionDispatchInfo.Throw(_exception);
+        }
+    }
+
     /// <summary>
-    /// Python's <c>readline()</c>: the bytes up to and including the next b'\n', or the rest before EOF. Over the
-    /// limit it raises <see cref="ValueError"/> after dropping the line (or the whole buffer if no b'\n' is in it).
+    /// Python's <c>readline()</c>: a line ending with \n, or the partial line at EOF; <see cref="ValueError"/> if
+    /// the line exceeds the limit (the line, or the whole buffer if no newline was found, is dropped).
     /// </summary>
     public async Coroutine<byte[]> Readline()
     {
         try
         {
-            return await Readuntil(s_newline);
+            return await Readuntil(NewLine);
         }
         catch (IncompleteReadError e)
         {
@@ -312,63 +240,57 @@ public sealed class StreamReader : IAsyncEnumerable<byte[]>
         }
         catch (LimitOverrunError e)
         {
-            if (BufferLength > e.Consumed && _data[_start + (int)e.Consumed] == (byte)'\n')
+            if (_buffer.Length > e.Consumed && _buffer.Span[(int)e.Consumed] == (byte)'\n')
             {
-                Consume((int)e.Consumed + 1);
+                _buffer.Consume((int)e.Consumed + 1);
             }
             else
             {
-                _start = _end = 0;
+                _buffer.Clear();
             }
             MaybeResumeTransport();
             throw new ValueError(e.Message);
         }
     }
 
-    private static readonly byte[] s_newline = { (byte)'\n' };
+    private static readonly byte[] NewLine = [(byte)'\n'];
 
     /// <summary>
-    /// Python's <c>readuntil(separator=b'\n')</c>: the bytes up to and including <paramref name="separator"/>.
-    /// Raises <see cref="IncompleteReadError"/> at EOF (the buffer is emptied into its <c>Partial</c>) and
-    /// <see cref="LimitOverrunError"/> over the limit (the data stays buffered).
+    /// Python's <c>readuntil(separator=b'\n')</c>: the data up to and including the separator.
+    /// <see cref="IncompleteReadError"/> at EOF (the buffer is then emptied); <see cref="LimitOverrunError"/> past
+    /// the limit (the data stays buffered).
     /// </summary>
     public async Coroutine<byte[]> Readuntil(byte[]? separator = null)
     {
-        separator ??= s_newline;
+        separator ??= NewLine;
         var seplen = separator.Length;
         if (seplen == 0)
         {
             throw new ValueError("Separator should be at least one-byte string");
         }
-        if (_exception is not null)
-        {
-            throw _exception;
-        }
-        // offset: the number of bytes at the start of the buffer known not to hold the separator.
+        ThrowIfException();
         var offset = 0;
         int isep;
         while (true)
         {
-            var buflen = BufferLength;
+            var buflen = _buffer.Length;
             if (buflen - offset >= seplen)
             {
-                isep = _data.AsSpan(_start + offset, buflen - offset).IndexOf(separator);
+                isep = _buffer.Span[offset..].IndexOf(separator);
                 if (isep != -1)
                 {
                     isep += offset;
                     break;
                 }
-                // The last seplen - 1 bytes may be the start of a separator.
                 offset = buflen + 1 - seplen;
                 if (offset > _limit)
                 {
                     throw new LimitOverrunError("Separator is not found, and chunk exceed the limit", offset);
                 }
             }
-            // The chunk that set EOF may have completed the separator: so check EOF after searching.
             if (_eof)
             {
-                var chunk = Take(BufferLength);
+                var chunk = _buffer.Take(_buffer.Length);
                 throw new IncompleteReadError(chunk, null);
             }
             await WaitForData("readuntil");
@@ -377,30 +299,25 @@ public sealed class StreamReader : IAsyncEnumerable<byte[]>
         {
             throw new LimitOverrunError("Separator is found, but chunk is longer than limit", isep);
         }
-        var line = Take(isep + seplen);
+        var data = _buffer.Take(isep + seplen);
         MaybeResumeTransport();
-        return line;
+        return data;
     }
 
     /// <summary>
-    /// Python's <c>read(n=-1)</c>: up to <paramref name="n"/> bytes as soon as any are buffered; with n &lt; 0,
-    /// everything until EOF; empty at EOF.
+    /// Python's <c>read(n=-1)</c>: up to <paramref name="n"/> bytes as soon as any are there; all bytes until EOF
+    /// when n is negative; empty at EOF.
     /// </summary>
     public async Coroutine<byte[]> Read(int n = -1)
     {
-        if (_exception is not null)
-        {
-            throw _exception;
-        }
+        ThrowIfException();
         if (n == 0)
         {
-            return Array.Empty<byte>();
+            return [];
         }
         if (n < 0)
         {
-            // Reading limit-sized blocks until EOF does not deadlock on a paused transport.
-            var blocks = new List<byte[]>();
-            var total = 0;
+            var all = new StreamBuffer();
             while (true)
             {
                 var block = await Read(_limit);
@@ -408,122 +325,135 @@ public sealed class StreamReader : IAsyncEnumerable<byte[]>
                 {
                     break;
                 }
-                blocks.Add(block);
-                total += block.Length;
+                all.Append(block);
             }
-            if (blocks.Count == 1)
-            {
-                return blocks[0];
-            }
-            var all = new byte[total];
-            var at = 0;
-            foreach (var block in blocks)
-            {
-                block.CopyTo(all, at);
-                at += block.Length;
-            }
-            return all;
+            return all.Take(all.Length);
         }
-        if (BufferLength == 0 && !_eof)
+        if (_buffer.Length == 0 && !_eof)
         {
             await WaitForData("read");
         }
-        var data = Take(n);
+        var data = _buffer.Take(n);
         MaybeResumeTransport();
         return data;
     }
 
-    /// <summary>Python's <c>readexactly(n)</c>: exactly <paramref name="n"/> bytes, or <see cref="IncompleteReadError"/> at EOF.</summary>
+    /// <summary>
+    /// Python's <c>readexactly(n)</c>: exactly <paramref name="n"/> bytes; <see cref="IncompleteReadError"/> if EOF
+    /// comes first.
+    /// </summary>
     public async Coroutine<byte[]> Readexactly(int n)
     {
         if (n < 0)
         {
             throw new ValueError("readexactly size can not be less than zero");
         }
-        if (_exception is not null)
-        {
-            throw _exception;
-        }
+        ThrowIfException();
         if (n == 0)
         {
-            return Array.Empty<byte>();
+            return [];
         }
-        while (BufferLength < n)
+        while (_buffer.Length < n)
         {
             if (_eof)
             {
-                var incomplete = Take(BufferLength);
+                var incomplete = _buffer.Take(_buffer.Length);
                 throw new IncompleteReadError(incomplete, n);
             }
             await WaitForData("readexactly");
         }
-        var data = Take(n);
+        var data = _buffer.Take(n);
         MaybeResumeTransport();
         return data;
     }
 
     /// <summary>
-    /// Python's <c>__aiter__()</c>: <c>await foreach (var line in reader)</c> reads lines with <see cref="Readline"/>
-    /// until it returns an empty line (EOF).
+    /// Python's <c>__aiter__</c>: the lines, until <see cref="Readline"/> returns empty (Python's <c>__anext__</c>).
     /// </summary>
-    public LineEnumerator GetAsyncEnumerator() => new(this);
+    public IAsyncEnumerator<byte[]> GetAsyncEnumerator(CancellationToken cancellationToken = default) => new LineEnumerator(this);
+
+    /// <summary>True when readline() would return without waiting: a newline, EOF or an error is there already.</summary>
+    private bool LineReady => _exception is not null || _eof || _buffer.Span.IndexOf((byte)'\n') >= 0;
 
     /// <summary>
-    /// The <see cref="IAsyncEnumerable{T}"/> view for code outside coroutines (LINQ): each step runs in a task on the
-    /// reader's loop. Inside a coroutine, <c>await foreach</c> uses <see cref="GetAsyncEnumerator()"/>, which stays in
-    /// the caller's task.
+    /// Python's <c>__anext__</c> for <c>await foreach</c>. A .NET enumerator's <c>MoveNextAsync</c> is awaited as a
+    /// foreign awaitable, so it must not suspend the task itself: it runs readline() only when readline() cannot
+    /// wait, and otherwise waits for data with a done callback on the reader's waiter future.
     /// </summary>
-    IAsyncEnumerator<byte[]> IAsyncEnumerable<byte[]>.GetAsyncEnumerator(CancellationToken cancellationToken) =>
-        new TaskLineEnumerator(this);
-
-    /// <summary>Python's <c>__anext__()</c> as C#'s pattern for <c>await foreach</c>: each step is a <see cref="Readline"/>.</summary>
-    public sealed class LineEnumerator
+    private sealed class LineEnumerator : IAsyncEnumerator<byte[]>, IValueTaskSource<bool>
     {
-        internal LineEnumerator(StreamReader reader) => Reader = reader;
+        private readonly StreamReader _reader;
+        private ManualResetValueTaskSourceCore<bool> _core;
 
-        internal StreamReader Reader { get; }
+        internal LineEnumerator(StreamReader reader) => _reader = reader;
 
-        /// <summary>The line read by the last <see cref="MoveNextAsync"/>.</summary>
-        public byte[] Current { get; private set; } = Array.Empty<byte>();
-
-        /// <summary>Python's <c>__anext__()</c>: reads the next line; false at EOF (Python's StopAsyncIteration).</summary>
-        public async Coroutine<bool> MoveNextAsync()
-        {
-            Current = await Reader.Readline();
-            return Current.Length != 0;
-        }
-    }
-
-    private sealed class TaskLineEnumerator : IAsyncEnumerator<byte[]>
-    {
-        private readonly LineEnumerator _lines;
-
-        internal TaskLineEnumerator(StreamReader reader) => _lines = new LineEnumerator(reader);
-
-        public byte[] Current => _lines.Current;
+        public byte[] Current { get; private set; } = [];
 
         public ValueTask<bool> MoveNextAsync()
         {
-            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var task = _lines.Reader._loop.CreateTask(_lines.MoveNextAsync());
-            task.AddDoneCallback(t =>
+            if (_reader.LineReady)
             {
-                if (t.Cancelled())
+                return new ValueTask<bool>(NextLine());
+            }
+            _core.Reset();
+            WaitThenRead();
+            return new ValueTask<bool>(this, _core.Version);
+        }
+
+        /// <summary>Runs readline() to its end without suspending (only called when <see cref="LineReady"/>).</summary>
+        private bool NextLine()
+        {
+            var line = _reader.Readline().GetAwaiter().GetResult();
+            Current = line;
+            return line.Length > 0;
+        }
+
+        private void WaitThenRead()
+        {
+            if (_reader._waiter is not null)
+            {
+                _core.SetException(new RuntimeError("readline() called while another coroutine is already waiting for incoming data"));
+                return;
+            }
+            if (_reader._paused)
+            {
+                _reader._paused = false;
+                ResumeReading(_reader._transport!);
+            }
+            var waiter = _reader._loop.CreateFuture();
+            _reader._waiter = waiter;
+            waiter.AddDoneCallback(_ =>
+            {
+                if (ReferenceEquals(_reader._waiter, waiter))
                 {
-                    done.SetCanceled();
+                    _reader._waiter = null;
                 }
-                else if (t.Exception() is { } exc)
+                try
                 {
-                    done.SetException(exc);
+                    waiter.Result();
+                    if (_reader.LineReady)
+                    {
+                        _core.SetResult(NextLine());
+                    }
+                    else
+                    {
+                        WaitThenRead();
+                    }
                 }
-                else
+                catch (System.Exception exc)
                 {
-                    done.SetResult((bool)t.Result()!);
+                    _core.SetException(exc);
                 }
             });
-            return new ValueTask<bool>(done.Task);
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        bool IValueTaskSource<bool>.GetResult(short token) => _core.GetResult(token);
+
+        ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _core.GetStatus(token);
+
+        void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token,
+            ValueTaskSourceOnCompletedFlags flags) => _core.OnCompleted(continuation, state, token, flags);
     }
 }

@@ -4,90 +4,57 @@ using System.Collections.Generic;
 namespace AsyncioSharp;
 
 /// <summary>
-/// Python's <c>asyncio.StreamReaderProtocol</c>: adapts a <see cref="Protocol"/> to a <see cref="StreamReader"/>
-/// (data and EOF go to the reader) and, for a server, makes the <see cref="StreamWriter"/> and calls
-/// <c>client_connected_cb(reader, writer)</c>, running it as a task when it is a coroutine. Its flow control is
-/// Python's <c>streams.FlowControlMixin</c>.
+/// Python's <c>asyncio.StreamReaderProtocol</c>: feeds a <see cref="StreamReader"/> from a transport and, on a
+/// server, calls <c>client_connected_cb(reader, writer)</c> for the connection (a coroutine result runs as a task).
 /// </summary>
-public class StreamReaderProtocol : Protocol, IStreamWriterProtocol
+public class StreamReaderProtocol : StreamFlowControlMixin
 {
-    private readonly AbstractEventLoop _loop;
-    private readonly StreamFlowControl _flowControl;
-    private readonly Func<StreamReader, StreamWriter, Coroutine?>? _clientConnectedCb;
-    private readonly Future _closed;
     private StreamReader? _streamReader;
     private StreamWriter? _streamWriter;
     private AsyncioTask? _task;
+    private BaseTransport? _transport;
+    private readonly Func<StreamReader, StreamWriter, Coroutine?>? _clientConnectedCb;
     private bool _overSsl;
+    private readonly Future _closed;
 
-    /// <summary>Python's <c>StreamReaderProtocol(stream_reader, client_connected_cb=None, loop=None)</c> with a plain callback.</summary>
-    public StreamReaderProtocol(StreamReader? streamReader, Action<StreamReader, StreamWriter>? clientConnectedCb = null,
-        AbstractEventLoop? loop = null)
-        : this(streamReader, loop, clientConnectedCb is null ? null : (r, w) =>
-        {
-            clientConnectedCb(r, w);
-            return null;
-        })
+    /// <summary>Python's <c>StreamReaderProtocol(stream_reader, client_connected_cb=None, loop=None)</c>, with a coroutine callback.</summary>
+    public StreamReaderProtocol(StreamReader? streamReader, Func<StreamReader, StreamWriter, Coroutine?>? clientConnectedCb = null,
+        AbstractEventLoop? loop = null) : base(loop)
     {
-    }
-
-    /// <summary>
-    /// Python's <c>StreamReaderProtocol(stream_reader, client_connected_cb, loop=None)</c> with a coroutine function:
-    /// each connection runs it in a task; an exception it raises is reported and closes the transport.
-    /// </summary>
-    public StreamReaderProtocol(StreamReader? streamReader, Func<StreamReader, StreamWriter, Coroutine> clientConnectedCb,
-        AbstractEventLoop? loop = null)
-        : this(streamReader, loop, (r, w) => clientConnectedCb(r, w))
-    {
-    }
-
-    private StreamReaderProtocol(StreamReader? streamReader, AbstractEventLoop? loop,
-        Func<StreamReader, StreamWriter, Coroutine?>? clientConnectedCb)
-    {
-        _loop = loop ?? Asyncio.GetEventLoop();
-        _flowControl = new StreamFlowControl(_loop, this);
         _streamReader = streamReader;
         _clientConnectedCb = clientConnectedCb;
         _closed = _loop.CreateFuture();
     }
 
-    StreamFlowControl IStreamWriterProtocol.FlowControl => _flowControl;
+    /// <summary>True on the server side (Python: <c>_client_connected_cb is not None</c>).</summary>
+    internal bool HasClientConnectedCb => _clientConnectedCb is not null;
 
-    /// <summary>The loop (Python's <c>_loop</c>).</summary>
-    internal AbstractEventLoop Loop => _loop;
-
-    /// <summary>True when made by <c>start_server</c> (Python: <c>_client_connected_cb is not None</c>).</summary>
-    internal bool IsServerSide => _clientConnectedCb is not null;
-
-    /// <summary>Python's <c>_stream_reader</c>.</summary>
-    internal StreamReader? StreamReader => _streamReader;
-
-    /// <summary>Python's <c>_replace_writer(writer)</c>: after start_tls, the writer's new transport.</summary>
+    /// <summary>Python's <c>_replace_writer(writer)</c>, after start_tls().</summary>
     internal void ReplaceWriter(StreamWriter writer)
     {
         _streamWriter = writer;
-        _overSsl = writer.Transport.GetExtraInfo("sslcontext") is not null;
+        _transport = writer.Transport;
+        _overSsl = _transport.GetExtraInfo("sslcontext") is not null;
     }
 
-    /// <inheritdoc cref="BaseProtocol.ConnectionMade" />
+    /// <inheritdoc />
     public override void ConnectionMade(BaseTransport transport)
     {
-        var reader = _streamReader;
-        reader?.SetTransport(transport);
+        _transport = transport;
+        _streamReader?.SetTransport(transport);
         _overSsl = transport.GetExtraInfo("sslcontext") is not null;
         if (_clientConnectedCb is null)
         {
             return;
         }
-        _streamWriter = new StreamWriter((WriteTransport)transport, this, reader, _loop);
-        var res = _clientConnectedCb(reader!, _streamWriter);
+        _streamWriter = new StreamWriter(transport, this, _streamReader, _loop);
+        var res = _clientConnectedCb(_streamReader!, _streamWriter);
         if (res is not null)
         {
             _task = _loop.CreateTask(res);
             _task.AddDoneCallback(task =>
             {
-                var exc = task.Exception();
-                if (exc is not null)
+                if (!task.Cancelled() && task.Exception() is { } exc)
                 {
                     _loop.CallExceptionHandler(new Dictionary<string, object?>
                     {
@@ -101,11 +68,10 @@ public class StreamReaderProtocol : Protocol, IStreamWriterProtocol
         }
     }
 
-    /// <inheritdoc cref="BaseProtocol.ConnectionLost" />
+    /// <inheritdoc />
     public override void ConnectionLost(Exception? exc)
     {
-        var reader = _streamReader;
-        if (reader is not null)
+        if (_streamReader is { } reader)
         {
             if (exc is null)
             {
@@ -125,32 +91,27 @@ public class StreamReaderProtocol : Protocol, IStreamWriterProtocol
             else
             {
                 _closed.SetException(exc);
-                // Python's __del__ retrieves it so that an unawaited wait_closed() logs nothing.
+                // Python's __del__ retrieves it: nobody has to call wait_closed() to silence it.
                 _closed.Exception();
             }
         }
-        _flowControl.ConnectionLost(exc);
+        base.ConnectionLost(exc);
         _streamReader = null;
         _streamWriter = null;
         _task = null;
+        _transport = null;
     }
 
-    /// <inheritdoc cref="Protocol.DataReceived" />
+    /// <inheritdoc />
     public override void DataReceived(ReadOnlySpan<byte> data) => _streamReader?.FeedData(data);
 
-    /// <inheritdoc cref="Protocol.EofReceived" />
+    /// <inheritdoc />
     public override bool EofReceived()
     {
         _streamReader?.FeedEof();
-        // Over TLS, returning true has no effect and only makes SSLProtocol warn.
+        // Over TLS, closing is the only way to answer a close_notify.
         return !_overSsl;
     }
 
-    /// <inheritdoc cref="BaseProtocol.PauseWriting" />
-    public override void PauseWriting() => _flowControl.PauseWriting();
-
-    /// <inheritdoc cref="BaseProtocol.ResumeWriting" />
-    public override void ResumeWriting() => _flowControl.ResumeWriting();
-
-    Future IStreamWriterProtocol.GetCloseWaiter(StreamWriter stream) => _closed;
+    internal override Future GetCloseWaiter(StreamWriter stream) => _closed;
 }

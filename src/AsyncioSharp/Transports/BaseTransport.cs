@@ -27,6 +27,9 @@ public abstract class BaseTransport
     /// <summary>Python's <c>set_protocol(protocol)</c>.</summary>
     public virtual void SetProtocol(BaseProtocol protocol) => throw new NotImplementedException();
 
+    /// <summary>Python's <c>_sendfile_compatible</c> class attribute: what loop.sendfile() may do with this transport.</summary>
+    internal virtual SendfileMode SendfileCompatible => SendfileMode.Unsupported;
+
     /// <summary>Python's <c>get_protocol()</c>.</summary>
     public virtual BaseProtocol GetProtocol() => throw new NotImplementedException();
 }

@@ -74,10 +74,10 @@ public partial class SelectorEventLoop
         catch (OSError exc)
         {
             Exception error = exc;
-            if (registeredFd is not null && exc.Errno == SocketErrors.ENOTCONN && exc.GetType() != typeof(ConnectionError))
+            if (registeredFd is not null && exc.Errno == Errno.ENOTCONN && exc.GetType() != typeof(ConnectionError))
             {
                 // The connection was closed in the middle of the operation: normalize to ConnectionError.
-                error = new ConnectionError(SocketErrors.ENOTCONN, "socket is not connected");
+                error = new ConnectionError(Errno.ENOTCONN, "socket is not connected");
             }
             UpdateFilepos(file, offset, totalSent);
             // A first call failing means sendfile does not fit this file (not mmap-able...): fall back to send().

@@ -20,7 +20,6 @@ public sealed class UnixReadPipeTransport : ReadTransport
     private readonly Dictionary<string, object?> _extra;
     private Stream? _pipe;
     private Protocol? _protocol;
-    private byte[]? _readBuffer;
     private bool _closing;
     private bool _paused;
 
@@ -47,7 +46,7 @@ public sealed class UnixReadPipeTransport : ReadTransport
         {
             if (IsReading())
             {
-                _loop.AddReader(_fileno, _readReady);
+                _loop.AddReaderCore(_fileno, _readReady);
             }
         });
         if (waiter is not null)
@@ -66,11 +65,12 @@ public sealed class UnixReadPipeTransport : ReadTransport
 
     private void ReadReady()
     {
-        _readBuffer ??= new byte[MaxSize];
+        // The loop's shared buffer: data_received's span is only valid during the call.
+        var buffer = _loop.ReadBuffer;
         int n;
         try
         {
-            n = Libc.ReadNonBlocking(_fileno, _readBuffer);
+            n = Libc.ReadNonBlocking(_fileno, buffer.AsSpan(0, MaxSize));
         }
         catch (OSError exc)
         {
@@ -83,7 +83,7 @@ public sealed class UnixReadPipeTransport : ReadTransport
         }
         if (n > 0)
         {
-            _protocol!.DataReceived(_readBuffer.AsSpan(0, n));
+            _protocol!.DataReceived(buffer.AsSpan(0, n));
             return;
         }
         if (_loop.GetDebug())
@@ -91,7 +91,7 @@ public sealed class UnixReadPipeTransport : ReadTransport
             Log.Debug($"{this} was closed by peer");
         }
         _closing = true;
-        _loop.RemoveReader(_fileno);
+        _loop.RemoveReaderCore(_fileno);
         var protocol = _protocol!;
         _loop.CallSoon(() => protocol.EofReceived());
         _loop.CallSoon(() => CallConnectionLost(null));
@@ -105,7 +105,7 @@ public sealed class UnixReadPipeTransport : ReadTransport
             return;
         }
         _paused = true;
-        _loop.RemoveReader(_fileno);
+        _loop.RemoveReaderCore(_fileno);
         if (_loop.GetDebug())
         {
             Log.Debug($"{this} pauses reading");
@@ -120,7 +120,7 @@ public sealed class UnixReadPipeTransport : ReadTransport
             return;
         }
         _paused = false;
-        _loop.AddReader(_fileno, _readReady);
+        _loop.AddReaderCore(_fileno, _readReady);
         if (_loop.GetDebug())
         {
             Log.Debug($"{this} resumes reading");
@@ -168,7 +168,7 @@ public sealed class UnixReadPipeTransport : ReadTransport
     private void CloseCore(Exception? exc)
     {
         _closing = true;
-        _loop.RemoveReader(_fileno);
+        _loop.RemoveReaderCore(_fileno);
         _loop.CallSoon(() => CallConnectionLost(exc));
     }
 

@@ -20,7 +20,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
     private readonly Action _writeReady;
     private readonly Dictionary<string, object?> _extra;
     private readonly WriteFlowControl _flow;
-    private readonly BufferQueue _buffer = new();
+    private readonly WriteBuffer _buffer = new();
     private Stream? _pipe;
     private BaseProtocol? _protocol;
     private int _connLost;
@@ -35,7 +35,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
         _pipe = pipe;
         _fileno = PipeFiles.Fileno(pipe);
         _protocol = protocol;
-        _flow = new WriteFlowControl(loop, this, () => _buffer.Length);
+        _flow = new WriteFlowControl(loop, this, () => _buffer.Count);
         var type = PipeFiles.FileType(_fileno);
         if (type is not (Libc.S_IFIFO or Libc.S_IFSOCK or Libc.S_IFCHR))
         {
@@ -50,7 +50,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
         if (type is Libc.S_IFSOCK or Libc.S_IFIFO)
         {
             // Only start reading when connection_made() has been called.
-            _loop.CallSoon(() => _loop.AddReader(_fileno, ReadReady));
+            _loop.CallSoon(() => _loop.AddReaderCore(_fileno, ReadReady));
         }
         if (waiter is not null)
         {
@@ -64,7 +64,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
         _extra.TryGetValue(name, out var value) ? value : @default;
 
     /// <inheritdoc />
-    public override int GetWriteBufferSize() => _buffer.Length;
+    public override int GetWriteBufferSize() => _buffer.Count;
 
     /// <inheritdoc />
     public override (int Low, int High) GetWriteBufferLimits() => (_flow.LowWater, _flow.HighWater);
@@ -83,7 +83,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
         {
             Log.Debug($"{this} was closed by peer");
         }
-        if (_buffer.Length > 0)
+        if (_buffer.Count > 0)
         {
             CloseCore(new BrokenPipeError(""));
         }
@@ -109,7 +109,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
             _connLost++;
             return;
         }
-        if (_buffer.Length == 0)
+        if (_buffer.Count == 0)
         {
             // Attempt to send it right away first.
             int n;
@@ -128,7 +128,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
                 return;
             }
             data = data[n..];
-            _loop.AddWriter(_fileno, _writeReady);
+            _loop.AddWriterCore(_fileno, _writeReady);
         }
         _buffer.Append(data);
         _flow.MaybePauseProtocol(_protocol);
@@ -139,14 +139,14 @@ public sealed class UnixWritePipeTransport : WriteTransport
         int n;
         try
         {
-            n = Libc.WriteNonBlocking(_fileno, _buffer.Peek());
+            n = Libc.WriteNonBlocking(_fileno, _buffer.Pending);
         }
         catch (Exception exc)
         {
             _buffer.Clear();
             _connLost++;
             // Remove the writer here: FatalError does not, the buffer being empty.
-            _loop.RemoveWriter(_fileno);
+            _loop.RemoveWriterCore(_fileno);
             FatalError(exc, "Fatal write error on pipe transport");
             return;
         }
@@ -155,14 +155,14 @@ public sealed class UnixWritePipeTransport : WriteTransport
             return;
         }
         _buffer.Consume(n);
-        if (_buffer.Length == 0)
+        if (_buffer.Count == 0)
         {
-            _loop.RemoveWriter(_fileno);
+            _loop.RemoveWriterCore(_fileno);
             // May append to the buffer.
             _flow.MaybeResumeProtocol(_protocol);
             if (_closing)
             {
-                _loop.RemoveReader(_fileno);
+                _loop.RemoveReaderCore(_fileno);
                 CallConnectionLost(null);
             }
         }
@@ -179,9 +179,9 @@ public sealed class UnixWritePipeTransport : WriteTransport
             return;
         }
         _closing = true;
-        if (_buffer.Length == 0)
+        if (_buffer.Count == 0)
         {
-            _loop.RemoveReader(_fileno);
+            _loop.RemoveReaderCore(_fileno);
             _loop.CallSoon(() => CallConnectionLost(null));
         }
     }
@@ -231,12 +231,12 @@ public sealed class UnixWritePipeTransport : WriteTransport
     private void CloseCore(Exception? exc)
     {
         _closing = true;
-        if (_buffer.Length > 0)
+        if (_buffer.Count > 0)
         {
-            _loop.RemoveWriter(_fileno);
+            _loop.RemoveWriterCore(_fileno);
         }
         _buffer.Clear();
-        _loop.RemoveReader(_fileno);
+        _loop.RemoveReaderCore(_fileno);
         _loop.CallSoon(() => CallConnectionLost(exc));
     }
 
@@ -274,7 +274,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
         if (_pipe is not null && !_loop.IsClosed())
         {
             info.Add(_loop.IsPolling(_fileno, write: true) ? "polling" : "idle");
-            info.Add($"bufsize={_buffer.Length}");
+            info.Add($"bufsize={_buffer.Count}");
         }
         else
         {

@@ -16,22 +16,12 @@ public class DatagramEndpointTests
         Assert.Equal("BaseEventLoop.create_datagram_endpoint() got an unexpected keyword argument 'reuse_address'", exc.Message);
     }
 
-    private sealed class Collector : DatagramProtocol
-    {
-        public readonly List<(byte[] Data, EndPoint Addr)> Received = new();
-        public readonly List<Exception> Errors = new();
-
-        public override void DatagramReceived(ReadOnlySpan<byte> data, EndPoint addr) => Received.Add((data.ToArray(), addr));
-
-        public override void ErrorReceived(Exception exc) => Errors.Add(exc);
-    }
-
     [Fact]
     public void sendto_other_address_on_connected_endpoint_is_a_value_error()
     {
         using var loop = new LoopScope();
         var (tr, _) = loop.Loop.RunUntilComplete(
-            loop.Loop.CreateDatagramEndpoint(() => new Collector(), remoteAddr: ("127.0.0.1", 9)));
+            loop.Loop.CreateDatagramEndpoint(() => new DatagramCollector(), remoteAddr: ("127.0.0.1", 9)));
         var exc = Assert.Throws<ValueError>(() => tr.Sendto("x"u8, new IPEndPoint(IPAddress.Loopback, 10)));
         Assert.Equal("Invalid address: must be None or ('127.0.0.1', 9)", exc.Message);
         tr.Close();
@@ -48,15 +38,11 @@ public class DatagramEndpointTests
             probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             port = ((IPEndPoint)probe.LocalEndPoint!).Port;
         }
-        var proto = new Collector();
+        var proto = new DatagramCollector();
         var (tr, _) = loop.Loop.RunUntilComplete(
             loop.Loop.CreateDatagramEndpoint(() => proto, remoteAddr: ("127.0.0.1", port)));
         tr.Sendto("ping"u8);
-        var deadline = loop.Loop.Time() + 10;
-        while (proto.Errors.Count == 0 && loop.Loop.Time() < deadline)
-        {
-            loop.Loop.RunUntilComplete(Asyncio.Sleep(0.01));
-        }
+        loop.RunUntil(() => proto.Errors.Count > 0);
         Assert.IsType<ConnectionRefusedError>(Assert.Single(proto.Errors));
         Assert.False(tr.IsClosing());
         tr.Close();

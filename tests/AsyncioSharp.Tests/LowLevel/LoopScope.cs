@@ -7,5 +7,15 @@ internal sealed class LoopScope : IDisposable
 {
     public SelectorEventLoop Loop { get; } = new();
 
+    /// <summary>Runs the loop until <paramref name="pred"/> holds, or <paramref name="timeout"/> seconds passed.</summary>
+    public void RunUntil(Func<bool> pred, double timeout = 10)
+    {
+        var deadline = Loop.Time() + timeout;
+        while (!pred() && Loop.Time() < deadline)
+        {
+            Loop.RunUntilComplete(Asyncio.Sleep(0.01));
+        }
+    }
+
     public void Dispose() => Loop.Close();
 }

@@ -5,6 +5,7 @@ using static AsyncioSharp.Tests.Sockets.SocketTestSupport;
 namespace AsyncioSharp.Tests.Sockets;
 
 /// <summary>Cancelling create_connection at any point leaves nothing behind.</summary>
+[Collection(nameof(AloneCollection))]
 public class ConnectCancelTests
 {
     [Fact]

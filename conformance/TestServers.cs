@@ -8,14 +8,14 @@ namespace AsyncioSharp.Conformance;
 /// CPython's <c>test_utils.run_test_server</c> / <c>run_test_unix_server</c>: a blocking HTTP/1.0 server in
 /// threads. <c>GET</c> answers "Test message"; <c>POST /loop</c> echoes the request body, as the WSGI app does.
 /// </summary>
-public sealed class HttpTestServer : IDisposable
+public sealed class TestHttpServer : IDisposable
 {
     private readonly Socket _listener;
     private readonly Thread _acceptThread;
     private readonly List<Thread> _handlers = new();
     private readonly string? _unixPath;
 
-    private HttpTestServer(Socket listener, string? unixPath)
+    private TestHttpServer(Socket listener, string? unixPath)
     {
         _listener = listener;
         _unixPath = unixPath;
@@ -25,24 +25,37 @@ public sealed class HttpTestServer : IDisposable
         _acceptThread.Start();
     }
 
+    /// <summary>CPython's <c>run_test_server()</c> on 127.0.0.1 (the same as <see cref="Run"/>).</summary>
+    public TestHttpServer() : this(NewTcpListener(), null)
+    {
+    }
+
     /// <summary>CPython's <c>httpd.address</c>.</summary>
     public EndPoint Address { get; }
 
+    /// <summary>The host of a TCP server's address.</summary>
+    public string Host => ((IPEndPoint)Address).Address.ToString();
+
+    /// <summary>The port of a TCP server's address.</summary>
+    public int Port => ((IPEndPoint)Address).Port;
+
     /// <summary>CPython's <c>run_test_server()</c> on 127.0.0.1.</summary>
-    public static HttpTestServer Run()
+    public static TestHttpServer Run() => new();
+
+    private static Socket NewTcpListener()
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return new HttpTestServer(listener, null);
+        return listener;
     }
 
     /// <summary>CPython's <c>run_test_unix_server()</c>: listens on a fresh path in the temp directory.</summary>
-    public static HttpTestServer RunUnix()
+    public static TestHttpServer RunUnix()
     {
         var path = UnixSocketPath();
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
-        return new HttpTestServer(listener, path);
+        return new TestHttpServer(listener, path);
     }
 
     /// <summary>CPython's <c>gen_unix_socket_path()</c>.</summary>

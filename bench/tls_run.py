@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""TLS echo benchmark (issue 5): CPython asyncio, uvloop and AsyncioSharp TLS echo servers in one run, driven by
+bench/c/tls_load (C, OpenSSL): requests/s and server CPU per request for 1 KiB and 64 KiB messages, and full
+handshakes per second. Prints a Markdown table. Usage: python3 bench/tls_run.py (after bench/run.sh has built
+AsyncioSharp.Bench; it builds tls_load itself)."""
+import os
+import pathlib
+import subprocess
+import tempfile
+import time
+
+from run import BENCH_DLL, HERE, SECONDS, SYS_PY, cpu_seconds
+
+TLS_LOAD = HERE / "c/tls_load"
+
+
+def make_cert(directory):
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=localhost"], check=True, capture_output=True)
+    return cert, key
+
+
+def measure(cmd, port, load_args):
+    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    try:
+        if server.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"{cmd} did not start")
+        cpu0 = cpu_seconds(server.pid)
+        out = subprocess.check_output([TLS_LOAD, str(port), *map(str, load_args)], text=True)
+        cpu1 = cpu_seconds(server.pid)
+        count, seconds = out.split()
+        count, seconds = int(count), float(seconds)
+        warm = 0.5 if load_args[0] != "handshake" else 0.0
+        return count / seconds, (cpu1 - cpu0) / (count * (seconds + warm) / seconds) * 1e6
+    finally:
+        server.kill()
+        server.wait()
+
+
+def main():
+    subprocess.run(["gcc", "-O2", "-o", TLS_LOAD, HERE / "c/tls_load.c", "-lssl", "-lcrypto"], check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        cert, key = make_cert(pathlib.Path(tmp))
+        servers = [
+            ("CPython asyncio", [SYS_PY, HERE / "tls_echo_server.py", "PORT", cert, key]),
+            ("uvloop", [SYS_PY, HERE / "tls_echo_server.py", "PORT", cert, key, "uvloop"]),
+            ("AsyncioSharp (C#)", ["dotnet", BENCH_DLL, "tls-echo", "PORT", cert, key]),
+        ]
+        cases = [((50, 1024, SECONDS), "1 KiB x 50 conns"), ((10, 65536, SECONDS), "64 KiB x 10 conns"),
+                 (("handshake", SECONDS), "handshakes")]
+        port = 25300
+        results = {}
+        for name, cmd in servers:
+            for args, label in cases:
+                port += 1
+                results[(name, label)] = measure([str(c).replace("PORT", str(port)) for c in cmd], port, args)
+    lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} ({os.cpu_count()} cores), one run of "
+             f"`bench/tls_run.py`, {SECONDS:g} s per cell.", "",
+             "| server | 1 KiB x 50 conns | CPU/req | 64 KiB x 10 conns | CPU/req | full handshakes | CPU/handshake |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name, _ in servers:
+        cells = []
+        for _, label in cases:
+            rate, cpu = results[(name, label)]
+            cells += [f"{rate:,.0f}/s", f"{cpu:.0f} µs"]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    for peer in ("uvloop", "CPython asyncio"):
+        cells = []
+        for _, label in cases:
+            (r, c), (pr, pc) = results[("AsyncioSharp (C#)", label)], results[(peer, label)]
+            cells += [f"{r / pr:.2f}x", f"{c / pc:.2f}x"]
+        lines.append(f"| AsyncioSharp vs {peer} | " + " | ".join(cells) + " |")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

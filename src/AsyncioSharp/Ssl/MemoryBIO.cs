@@ -1,0 +1,172 @@
+using System;
+using System.Threading.Tasks;
+
+namespace AsyncioSharp.Ssl;
+
+/// <summary>
+/// Python's <c>ssl.MemoryBIO</c>: a byte buffer between a TLS object and a transport. <see cref="SSLObject"/> reads
+/// its incoming BIO and writes its outgoing one, so TLS runs over any transport. Thread-safe, because the
+/// <see cref="System.Net.Security.SslStream"/> behind an SSLObject may continue on another thread.
+/// </summary>
+public sealed class MemoryBIO
+{
+    private readonly object _gate = new();
+    private byte[] _buffer = new byte[4096];
+    private int _start;
+    private int _count;
+    private bool _eofWritten;
+    private Memory<byte> _waiterBuffer;
+    private TaskCompletionSource<int>? _waiter;
+
+    /// <summary>Python's <c>pending</c>: the number of bytes buffered.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>Python's <c>eof</c>: true once <see cref="WriteEof"/> was called and every byte was read.</summary>
+    public bool Eof
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _eofWritten && _count == 0;
+            }
+        }
+    }
+
+    /// <summary>Python's <c>write(buf)</c>: appends the bytes; returns their number.</summary>
+    public int Write(ReadOnlySpan<byte> data)
+    {
+        TaskCompletionSource<int>? waiter = null;
+        var delivered = 0;
+        lock (_gate)
+        {
+            if (_eofWritten)
+            {
+                throw new SSLError(1, "cannot write() after write_eof()");
+            }
+            if (_waiter is not null && !data.IsEmpty)
+            {
+                delivered = Math.Min(data.Length, _waiterBuffer.Length);
+                data[..delivered].CopyTo(_waiterBuffer.Span);
+                data = data[delivered..];
+                waiter = _waiter;
+                _waiter = null;
+                _waiterBuffer = default;
+            }
+            Append(data);
+        }
+        // Completed outside the lock: SslStream continues inline from here, on the writer's thread.
+        Complete(waiter, delivered);
+        return delivered + data.Length;
+    }
+
+    /// <summary>Python's <c>write_eof()</c>: no more bytes will be written; a waiting reader sees the end.</summary>
+    public void WriteEof()
+    {
+        TaskCompletionSource<int>? waiter;
+        lock (_gate)
+        {
+            _eofWritten = true;
+            waiter = _waiter;
+            _waiter = null;
+            _waiterBuffer = default;
+        }
+        Complete(waiter, 0);
+    }
+
+    private static void Complete(TaskCompletionSource<int>? waiter, int result)
+    {
+        if (waiter is not null)
+        {
+            SSLObject.WithoutContext(() => waiter.TrySetResult(result));
+        }
+    }
+
+    /// <summary>Python's <c>read(n=-1)</c>: up to n buffered bytes (all of them when n is negative).</summary>
+    public byte[] Read(int n = -1)
+    {
+        lock (_gate)
+        {
+            var take = n < 0 ? _count : Math.Min(n, _count);
+            var result = _buffer.AsSpan(_start, take).ToArray();
+            Consume(take);
+            return result;
+        }
+    }
+
+    /// <summary>Hands every buffered byte to <paramref name="transport"/> (which copies what it keeps), without a copy of our own.</summary>
+    internal void DrainTo(WriteTransport transport)
+    {
+        lock (_gate)
+        {
+            if (_count == 0)
+            {
+                return;
+            }
+            transport.Write(_buffer.AsSpan(_start, _count));
+            Consume(_count);
+        }
+    }
+
+    /// <summary>
+    /// Reads into <paramref name="destination"/>: at once when bytes are buffered or the end was written, otherwise
+    /// when the next <see cref="Write"/> or <see cref="WriteEof"/> comes. One read may wait at a time.
+    /// </summary>
+    internal ValueTask<int> ReadAsync(Memory<byte> destination)
+    {
+        lock (_gate)
+        {
+            if (_count > 0 || _eofWritten || destination.IsEmpty)
+            {
+                var take = Math.Min(destination.Length, _count);
+                _buffer.AsSpan(_start, take).CopyTo(destination.Span);
+                Consume(take);
+                return new ValueTask<int>(take);
+            }
+            if (_waiter is not null)
+            {
+                throw new InvalidOperationException("a read is already waiting on this MemoryBIO");
+            }
+            _waiter = new TaskCompletionSource<int>();
+            _waiterBuffer = destination;
+            return new ValueTask<int>(_waiter.Task);
+        }
+    }
+
+    private void Append(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+        if (_start + _count + data.Length > _buffer.Length)
+        {
+            var needed = _count + data.Length;
+            var target = needed > _buffer.Length ? new byte[Math.Max(needed, _buffer.Length * 2)] : _buffer;
+            Buffer.BlockCopy(_buffer, _start, target, 0, _count);
+            _buffer = target;
+            _start = 0;
+        }
+        data.CopyTo(_buffer.AsSpan(_start + _count));
+        _count += data.Length;
+    }
+
+    private void Consume(int n)
+    {
+        _start += n;
+        _count -= n;
+        if (_count == 0)
+        {
+            _start = 0;
+        }
+    }
+}

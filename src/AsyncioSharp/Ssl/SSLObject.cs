@@ -1,0 +1,552 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace AsyncioSharp.Ssl;
+
+/// <summary>
+/// Python's <c>ssl.SSLObject</c>: a TLS session over two <see cref="MemoryBIO"/>s, with OpenSSL's non-blocking
+/// call style: each operation completes, or raises <see cref="SSLWantReadError"/> until more ciphertext is written
+/// to the incoming BIO. It runs an <see cref="SslStream"/> over the BIOs; the stream's pending operations resume
+/// when ciphertext arrives, usually inline in <see cref="MemoryBIO.Write"/>. What
+/// <c>get_extra_info('ssl_object')</c> returns.
+/// </summary>
+public sealed class SSLObject
+{
+    // Handshake errors come from _ssl.c's do_handshake, read errors from its read, as CPython reports them.
+    private const int HandshakeLine = 1006;
+    private const int ReadLine = 2580;
+    private const int WriteLine = 2427;
+    private const int ShutdownLine = 2706;
+
+    private readonly SslStream _stream;
+    private readonly MemoryBIO _incoming;
+    private readonly int _ownerThread = Environment.CurrentManagedThreadId;
+    private readonly byte[] _readBuffer = new byte[64 * 1024];
+    private int _readStart;
+    private int _readCount;
+    private Task? _handshake;
+    private bool _handshakeDone;
+    private Task<int>? _pendingRead;
+    private Task? _pendingWrite;
+    private bool _closeNotifyReceived;
+    private bool _shutdownSent;
+    private bool _peerVerified;
+    private SSLError? _verifyError;
+    private SslProtocols _protocol;
+    private int _driving;
+    private TlsCipherSuite _cipherSuite;
+    private string? _alpn;
+    private X509Certificate2? _remoteCertificate;
+
+    internal SSLObject(SSLContext context, MemoryBIO incoming, MemoryBIO outgoing, bool serverSide, string? serverHostname)
+    {
+        Context = context;
+        ServerSide = serverSide;
+        ServerHostname = serverHostname;
+        _incoming = incoming;
+        _stream = new SslStream(new MemoryBioStream(incoming, outgoing), leaveInnerStreamOpen: false);
+    }
+
+    /// <summary>Python's <c>context</c>.</summary>
+    public SSLContext Context { get; }
+
+    /// <summary>Python's <c>server_side</c>.</summary>
+    public bool ServerSide { get; }
+
+    /// <summary>Python's <c>server_hostname</c>.</summary>
+    public string? ServerHostname { get; }
+
+    /// <summary>
+    /// Called when an operation that raised SSLWantReadError finished outside any call of the owner (on another
+    /// thread, or later on its own); the owner then retries. Completions inside <see cref="Feed"/> or another call
+    /// need none: the owner takes its next step right after.
+    /// </summary>
+    internal Action? Wakeup { get; set; }
+
+    /// <summary>Python's <c>do_handshake()</c>.</summary>
+    public void DoHandshake()
+    {
+        _driving++;
+        try
+        {
+            DoHandshakeCore();
+        }
+        finally
+        {
+            _driving--;
+        }
+    }
+
+    private void DoHandshakeCore()
+    {
+        if (_handshakeDone)
+        {
+            return;
+        }
+        _handshake ??= WithoutContext(StartHandshake);
+        if (!_handshake.IsCompleted)
+        {
+            Watch(_handshake);
+            throw new SSLWantReadError();
+        }
+        if (!_handshake.IsCompletedSuccessfully)
+        {
+            throw _verifyError ?? SslErrors.Map(_handshake.Exception!.InnerException!, HandshakeLine);
+        }
+        // Kept, so the session still answers after the connection is gone, as an OpenSSL SSL object does.
+        _protocol = _stream.SslProtocol;
+        _cipherSuite = _stream.NegotiatedCipherSuite;
+        _alpn = _stream.NegotiatedApplicationProtocol.Protocol.IsEmpty ? null : _stream.NegotiatedApplicationProtocol.ToString();
+        _remoteCertificate = _stream.RemoteCertificate is { } remote
+            ? remote as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(remote.GetRawCertData())
+            : null;
+        _handshakeDone = true;
+    }
+
+    /// <summary>Python's <c>read(len=1024)</c>: up to len decrypted bytes; empty once the peer sent close_notify.</summary>
+    public byte[] Read(int len = 1024)
+    {
+        var buffer = new byte[len];
+        var n = ReadInto(buffer);
+        if (n < 0)
+        {
+            throw new SSLWantReadError();
+        }
+        return n == len ? buffer : buffer.AsSpan(0, n).ToArray();
+    }
+
+    /// <summary>Python's <c>read(len, buffer)</c>: decrypts into <paramref name="buffer"/>; returns the byte count (0 at close_notify).</summary>
+    public int Read(int len, Memory<byte> buffer)
+    {
+        var n = TryRead(len, buffer);
+        return n >= 0 ? n : throw new SSLWantReadError();
+    }
+
+    /// <summary>
+    /// <see cref="Read(int, Memory{byte})"/> without the exception: -1 where Python raises SSLWantReadError, so
+    /// SSLProtocol's read loop, which ends that way on every pass, costs no throw.
+    /// </summary>
+    internal int TryRead(int len, Memory<byte> buffer) => ReadInto(buffer.Span[..Math.Min(len, buffer.Length)]);
+
+    /// <summary>Python's <c>write(data)</c>: encrypts the bytes into the outgoing BIO; returns their number.</summary>
+    public int Write(ReadOnlyMemory<byte> data)
+    {
+        _driving++;
+        try
+        {
+            return WriteCore(data);
+        }
+        finally
+        {
+            _driving--;
+        }
+    }
+
+    private int WriteCore(ReadOnlyMemory<byte> data)
+    {
+        DoHandshake();
+        if (_shutdownSent)
+        {
+            throw new SSLError(1, $"[SSL: PROTOCOL_IS_SHUTDOWN] protocol is shutdown (_ssl.c:{WriteLine})", "SSL", "PROTOCOL_IS_SHUTDOWN");
+        }
+        if (_pendingWrite is not null)
+        {
+            if (!_pendingWrite.IsCompleted)
+            {
+                throw new SSLWantReadError();
+            }
+            var done = _pendingWrite;
+            _pendingWrite = null;
+            if (!done.IsCompletedSuccessfully)
+            {
+                throw SslErrors.Map(done.Exception!.InnerException!, WriteLine);
+            }
+        }
+        ValueTask write;
+        try
+        {
+            write = WithoutContext(() => _stream.WriteAsync(data));
+        }
+        catch (Exception exc)
+        {
+            throw SslErrors.Map(exc, WriteLine);
+        }
+        if (!write.IsCompleted)
+        {
+            // The bytes belong to the stream now; the next write waits for this one.
+            _pendingWrite = write.AsTask();
+            Watch(_pendingWrite);
+            return data.Length;
+        }
+        try
+        {
+            write.GetAwaiter().GetResult();
+        }
+        catch (Exception exc)
+        {
+            throw SslErrors.Map(exc, WriteLine);
+        }
+        return data.Length;
+    }
+
+    /// <summary>
+    /// Python's <c>unwrap()</c>: sends close_notify, then raises SSLWantReadError until the peer's close_notify
+    /// arrives; application data still arriving meanwhile is discarded, as OpenSSL's SSL_shutdown does.
+    /// </summary>
+    public void Unwrap()
+    {
+        _driving++;
+        try
+        {
+            UnwrapCore();
+        }
+        finally
+        {
+            _driving--;
+        }
+    }
+
+    private void UnwrapCore()
+    {
+        if (!_shutdownSent)
+        {
+            _shutdownSent = true;
+            Task shutdown;
+            try
+            {
+                shutdown = WithoutContext(_stream.ShutdownAsync);
+            }
+            catch (Exception exc)
+            {
+                throw SslErrors.Map(exc, ShutdownLine);
+            }
+            if (shutdown.IsFaulted)
+            {
+                throw SslErrors.Map(shutdown.Exception!.InnerException!, ShutdownLine);
+            }
+            Watch(shutdown);
+        }
+        Span<byte> scratch = stackalloc byte[1024];
+        while (!_closeNotifyReceived)
+        {
+            _readCount = 0;
+            if (ReadInto(scratch) < 0)
+            {
+                throw new SSLWantReadError();
+            }
+        }
+    }
+
+    /// <summary>Python's <c>pending()</c>: decrypted bytes ready to be read without more input.</summary>
+    public int Pending() => _readCount;
+
+    /// <summary>Python's <c>version()</c>: 'TLSv1.3', 'TLSv1.2', ...; null before the handshake.</summary>
+    public string? Version()
+    {
+        if (!_handshakeDone)
+        {
+            return null;
+        }
+#pragma warning disable SYSLIB0039 // reporting an old protocol is not using it
+        return _protocol switch
+        {
+            SslProtocols.Tls13 => "TLSv1.3",
+            SslProtocols.Tls12 => "TLSv1.2",
+            SslProtocols.Tls11 => "TLSv1.1",
+            SslProtocols.Tls => "TLSv1",
+            _ => null,
+        };
+#pragma warning restore SYSLIB0039
+    }
+
+    /// <summary>Python's <c>cipher()</c>: (name as OpenSSL spells it, protocol version, secret bits); null before the handshake.</summary>
+    public (string Name, string Protocol, int Bits)? Cipher()
+    {
+        if (!_handshakeDone)
+        {
+            return null;
+        }
+        return (CipherNames.OpenSslName(_cipherSuite), Version() ?? "", CipherNames.SecretBits(_cipherSuite));
+    }
+
+    /// <summary>Python's <c>compression()</c>: always null, as with every modern OpenSSL build.</summary>
+    public string? Compression() => null;
+
+    /// <summary>Python's <c>selected_alpn_protocol()</c>: the protocol ALPN agreed on, or null.</summary>
+    public string? SelectedAlpnProtocol()
+    {
+        return _alpn;
+    }
+
+    /// <summary>
+    /// Python's <c>getpeercert(binary_form=False)</c>: null without a peer certificate; the DER bytes when
+    /// <paramref name="binaryForm"/>; otherwise Python's dict (subject, issuer, version, serialNumber, notBefore,
+    /// notAfter, subjectAltName), empty when the certificate was not verified.
+    /// </summary>
+    public object? Getpeercert(bool binaryForm = false)
+    {
+        if (!_handshakeDone)
+        {
+            throw new ValueError("handshake not done yet");
+        }
+        if (_remoteCertificate is not { } cert)
+        {
+            return null;
+        }
+        if (binaryForm)
+        {
+            return cert.RawData;
+        }
+        var result = new Dictionary<string, object?>();
+        if (!_peerVerified)
+        {
+            return result;
+        }
+        result["subject"] = Names(cert.SubjectName);
+        result["issuer"] = Names(cert.IssuerName);
+        result["version"] = cert.Version;
+        result["serialNumber"] = cert.SerialNumber;
+        result["notBefore"] = AsnTime(cert.NotBefore);
+        result["notAfter"] = AsnTime(cert.NotAfter);
+        var san = cert.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
+        if (san is not null)
+        {
+            result["subjectAltName"] = san.EnumerateDnsNames().Select(n => ("DNS", n))
+                .Concat(san.EnumerateIPAddresses().Select(ip => ("IP Address", ip.ToString().ToUpperInvariant())))
+                .ToList();
+        }
+        return result;
+    }
+
+    /// <summary>Writes ciphertext from the peer to the incoming BIO; operations it lets finish are seen by the caller's next step.</summary>
+    internal void Feed(ReadOnlySpan<byte> data)
+    {
+        _driving++;
+        try
+        {
+            _incoming.Write(data);
+        }
+        finally
+        {
+            _driving--;
+        }
+    }
+
+    /// <summary>Ends the session: a waiting read sees the end of input and the stream is disposed.</summary>
+    internal void Release()
+    {
+        _incoming.WriteEof();
+        _stream.Dispose();
+    }
+
+    private int ReadInto(Span<byte> destination)
+    {
+        _driving++;
+        try
+        {
+            return ReadIntoCore(destination);
+        }
+        finally
+        {
+            _driving--;
+        }
+    }
+
+    private int ReadIntoCore(Span<byte> destination)
+    {
+        DoHandshake();
+        if (_readCount == 0 && !_closeNotifyReceived && !Fill())
+        {
+            return -1;
+        }
+        if (_readCount == 0)
+        {
+            return 0;
+        }
+        var n = Math.Min(destination.Length, _readCount);
+        _readBuffer.AsSpan(_readStart, n).CopyTo(destination);
+        _readStart += n;
+        _readCount -= n;
+        return n;
+    }
+
+    /// <summary>Takes the next decrypted chunk into the read buffer; false when the stream waits for ciphertext.</summary>
+    private bool Fill()
+    {
+        int n;
+        if (_pendingRead is not null)
+        {
+            if (!_pendingRead.IsCompleted)
+            {
+                return false;
+            }
+            var done = _pendingRead;
+            _pendingRead = null;
+            if (!done.IsCompletedSuccessfully)
+            {
+                throw SslErrors.Map(done.Exception!.InnerException!, ReadLine);
+            }
+            n = done.Result;
+        }
+        else
+        {
+            var previous = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
+            try
+            {
+                var read = _stream.ReadAsync(_readBuffer);
+                if (!read.IsCompleted)
+                {
+                    _pendingRead = read.AsTask();
+                    Watch(_pendingRead);
+                    return false;
+                }
+                n = read.GetAwaiter().GetResult();
+            }
+            catch (Exception exc) when (exc is not SSLError)
+            {
+                throw SslErrors.Map(exc, ReadLine);
+            }
+            finally
+            {
+                SynchronizationContext.SetSynchronizationContext(previous);
+            }
+        }
+        _readStart = 0;
+        _readCount = n;
+        if (n == 0)
+        {
+            _closeNotifyReceived = true;
+        }
+        return true;
+    }
+
+    private Task StartHandshake()
+    {
+        if (Context.EnabledProtocols() == SslProtocols.None)
+        {
+            return Task.FromException(new SSLError(1, $"[SSL: NO_PROTOCOLS_AVAILABLE] no protocols available (_ssl.c:{HandshakeLine})",
+                "SSL", "NO_PROTOCOLS_AVAILABLE"));
+        }
+        try
+        {
+            if (ServerSide)
+            {
+                if (Context.Certificate is null)
+                {
+                    return Task.FromException(new SSLError(1, $"[SSL: NO_SHARED_CIPHER] no shared cipher (_ssl.c:{HandshakeLine})",
+                        "SSL", "NO_SHARED_CIPHER"));
+                }
+                return _stream.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = Context.Certificate,
+                    ClientCertificateRequired = Context.VerifyMode != VerifyMode.CERT_NONE,
+                    EnabledSslProtocols = Context.EnabledProtocols(),
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    CertificateChainPolicy = Context.ChainPolicy(peerIsServer: false),
+                    ApplicationProtocols = Context.AlpnProtocols,
+                    CipherSuitesPolicy = Context.CipherPolicy,
+                    RemoteCertificateValidationCallback = Validate,
+                }, CancellationToken.None);
+            }
+            return _stream.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = ServerHostname ?? "",
+                ClientCertificateContext = Context.Certificate,
+                EnabledSslProtocols = Context.EnabledProtocols(),
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                CertificateChainPolicy = Context.ChainPolicy(peerIsServer: true),
+                ApplicationProtocols = Context.AlpnProtocols,
+                CipherSuitesPolicy = Context.CipherPolicy,
+                RemoteCertificateValidationCallback = Validate,
+            }, CancellationToken.None);
+        }
+        catch (Exception exc)
+        {
+            return Task.FromException(exc);
+        }
+    }
+
+    private bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (Context.VerifyMode == VerifyMode.CERT_NONE)
+        {
+            return true;
+        }
+        if (certificate is null)
+        {
+            if (ServerSide && Context.VerifyMode == VerifyMode.CERT_OPTIONAL)
+            {
+                return true;
+            }
+            _verifyError = ServerSide
+                ? new SSLError(1, $"[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE] peer did not return a certificate (_ssl.c:{HandshakeLine})",
+                    "SSL", "PEER_DID_NOT_RETURN_A_CERTIFICATE")
+                : new SSLCertVerificationError(50, "application verification failure");
+            return false;
+        }
+        _verifyError = CertVerifier.Check(certificate, chain, errors, !ServerSide && Context.CheckHostname ? ServerHostname : null);
+        _peerVerified = _verifyError is null;
+        return _peerVerified;
+    }
+
+    /// <summary>
+    /// Calls into the SslStream with no SynchronizationContext, so its awaits on the BIO resume inline when
+    /// ciphertext is written rather than being posted to the loop (where nothing would retry the TLS step).
+    /// </summary>
+    internal static T WithoutContext<T>(Func<T> call)
+    {
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            return call();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+    }
+
+    private void Watch(Task task) =>
+        task.ContinueWith(t =>
+        {
+            _ = t.Exception;
+            // Completions inside a call (or a feed) are seen by that call; any other one needs the owner to retry.
+            if (Environment.CurrentManagedThreadId != _ownerThread || _driving == 0)
+            {
+                Wakeup?.Invoke();
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private static List<List<(string Name, string Value)>> Names(X500DistinguishedName name) =>
+        name.EnumerateRelativeDistinguishedNames()
+            .Select(rdn => new List<(string, string)> { (LongName(rdn.GetSingleElementType().Value ?? ""), rdn.GetSingleElementValue() ?? "") })
+            .ToList();
+
+    private static string LongName(string oid) => oid switch
+    {
+        "2.5.4.3" => "commonName",
+        "2.5.4.6" => "countryName",
+        "2.5.4.7" => "localityName",
+        "2.5.4.8" => "stateOrProvinceName",
+        "2.5.4.10" => "organizationName",
+        "2.5.4.11" => "organizationalUnitName",
+        "1.2.840.113549.1.9.1" => "emailAddress",
+        _ => oid,
+    };
+
+    private static string AsnTime(DateTime time)
+    {
+        var utc = time.ToUniversalTime();
+        return utc.ToString("MMM ", CultureInfo.InvariantCulture) + utc.Day.ToString(CultureInfo.InvariantCulture).PadLeft(2)
+            + utc.ToString(" HH:mm:ss yyyy", CultureInfo.InvariantCulture) + " GMT";
+    }
+}
