@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using AsyncioSharp;
 using Xunit;
+using static AsyncioSharp.Tests.Sockets.SocketTestSupport;
 
 namespace AsyncioSharp.Tests.Streams;
 
@@ -9,21 +9,6 @@ namespace AsyncioSharp.Tests.Streams;
 public class PythonPeerStreamTests
 {
     private const int Size = 4 * 1024 * 1024;
-
-    // A blocking echo server: one connection, echoed until EOF, then the write side shut.
-    private const string EchoServer = """
-        import socket
-        s = socket.create_server(('127.0.0.1', 0))
-        print(s.getsockname()[1], flush=True)
-        c, _ = s.accept()
-        while True:
-            d = c.recv(65536)
-            if not d:
-                break
-            c.sendall(d)
-        c.shutdown(socket.SHUT_WR)
-        c.close()
-        """;
 
     // A client sending three lines, half-closing, then printing what came back.
     private const string LineClient = """
@@ -40,23 +25,11 @@ public class PythonPeerStreamTests
         sys.stdout.write(out.decode())
         """;
 
-    private static Process Python(string script, params string[] args)
-    {
-        var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(script);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        return Process.Start(psi)!;
-    }
-
     [Fact]
     public void open_connection_round_trips_4_MiB_with_drain_against_a_python_echo_server()
     {
         var payload = RandomNumberGenerator.GetBytes(Size);
-        using var peer = Python(EchoServer);
+        using var peer = Python(PythonEchoServer);
         var port = int.Parse(peer.StandardOutput.ReadLine()!);
 
         async Coroutine<byte[]> Exchange()
