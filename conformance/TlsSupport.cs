@@ -96,22 +96,48 @@ public sealed class TestHttpsServer : IDisposable
     private readonly Thread _thread;
     private volatile bool _stopping;
 
-    public TestHttpsServer()
+    private readonly string? _unixPath;
+
+    public TestHttpsServer() : this(TcpListener(), null)
     {
-        _listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
-            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        _listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+    }
+
+    private TestHttpsServer(System.Net.Sockets.Socket listener, string? unixPath)
+    {
+        _listener = listener;
+        _unixPath = unixPath;
         _listener.Listen(16);
-        Address = (System.Net.IPEndPoint)_listener.LocalEndPoint!;
+        Address = _listener.LocalEndPoint!;
         _thread = new Thread(Serve) { IsBackground = true, Name = "test-https-server" };
         _thread.Start();
     }
 
-    public System.Net.IPEndPoint Address { get; }
+    /// <summary>CPython's <c>run_test_unix_server(use_ssl=True)</c>: the same server on a fresh unix socket path.</summary>
+    public static TestHttpsServer RunUnix()
+    {
+        var path = TestHttpServer.UnixSocketPath();
+        var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix,
+            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        return new TestHttpsServer(listener, path);
+    }
 
-    public string Host => Address.Address.ToString();
+    private static System.Net.Sockets.Socket TcpListener()
+    {
+        var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return listener;
+    }
 
-    public int Port => Address.Port;
+    public System.Net.EndPoint Address { get; }
+
+    /// <summary>The unix socket path of a server made by <see cref="RunUnix"/>.</summary>
+    public string Path => _unixPath!;
+
+    public string Host => ((System.Net.IPEndPoint)Address).Address.ToString();
+
+    public int Port => ((System.Net.IPEndPoint)Address).Port;
 
     private void Serve()
     {
@@ -163,5 +189,9 @@ public sealed class TestHttpsServer : IDisposable
         _stopping = true;
         _thread.Join();
         _listener.Close();
+        if (_unixPath is not null)
+        {
+            File.Delete(_unixPath);
+        }
     }
 }

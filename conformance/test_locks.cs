@@ -11,7 +11,7 @@ internal static class LockRepr
         @"^<(?<class>.*?) object at (?<address>.*?)\[(?<extras>(set|unset|locked|unlocked|filling|draining|resetting|broken)(, value:\d)?(, waiters:\d+)?(, waiters:\d+\/\d+)?)\]>\z");
 }
 
-public class LockTests : AsyncLoopTestCase
+public partial class LockTests : AsyncLoopTestCase
 {
     [Fact]
     public void test_repr() => RunAsync(async () =>
