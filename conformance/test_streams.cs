@@ -921,4 +921,50 @@ public class StreamTests : AsyncLoopTestCase
         Assert.True(rd.AtEof());
         Assert.Equal([], Loop.RunUntilComplete(rd.Read()));
     }
+
+    [Fact]
+    public void test_read_all_from_pipe_reader()
+    {
+        // CPython has a child (Popen pass_fds) write 4 bytes into the pipe; what the test checks is read(-1) on a
+        // pipe transport whose reader's limit (1) is below half the data, so reading pauses and must be resumed.
+        // Here the test writes the bytes itself.
+        var (rfd, wfd) = Os.Pipe();
+        var pipe = Os.Open(rfd, FileAccess.Read);
+        var reader = new StreamReader(loop: Loop, limit: 1);
+        var protocol = new StreamReaderProtocol(reader, loop: Loop);
+        var (transport, _) = Loop.RunUntilComplete(Loop.ConnectReadPipe(() => protocol, pipe));
+        Os.Write(wfd, B("data"));
+        Os.Close(wfd);
+        Assert.Equal(B("data"), Loop.RunUntilComplete(reader.Read(-1)));
+        transport.Close();
+    }
+
+    [Fact]
+    public void test_streamreader_constructor_without_loop()
+    {
+        Asyncio.SetEventLoop(null);
+        var e = Assert.Throws<RuntimeError>(() => new StreamReader());
+        Assert.Contains("no current event loop", e.Message);
+    }
+
+    [Fact]
+    public void test_streamreaderprotocol_constructor_without_loop()
+    {
+        Asyncio.SetEventLoop(null);
+        var e = Assert.Throws<RuntimeError>(() => new StreamReaderProtocol(null));
+        Assert.Contains("no current event loop", e.Message);
+    }
+
+    private sealed class ReprTransport : Transport
+    {
+        public override string ToString() => "<Transport>";
+    }
+
+    [Fact]
+    public void test___repr__transport()
+    {
+        var stream = new StreamReader(loop: Loop);
+        stream.SetTransport(new ReprTransport());
+        Assert.Equal("<StreamReader transport=<Transport>>", stream.ToString());
+    }
 }
