@@ -46,14 +46,19 @@ def echo_run(cmd, port, conns, size):
     try:
         if server.stdout.readline().strip() != "ready":
             raise RuntimeError(f"{cmd} did not start")
+        load = subprocess.Popen([LOAD, str(port), str(conns), str(size), str(SECONDS)], stdout=subprocess.PIPE, text=True)
+        if load.stdout.readline().strip() != "measuring":
+            raise RuntimeError(f"load generator failed against {cmd}")
+        # The server's CPU is read over the measured window only, after the warm-up (a JIT's included).
         cpu0 = cpu_seconds(server.pid)
-        out = subprocess.check_output([LOAD, str(port), str(conns), str(size), str(SECONDS)], text=True)
+        out = load.stdout.read()
         cpu1 = cpu_seconds(server.pid)
+        if load.wait() != 0:
+            raise RuntimeError(f"load generator failed against {cmd}")
         requests, seconds = out.split()
         requests, seconds = int(requests), float(seconds)
-        # CPU is read over the whole load run (with its 0.5 s warm-up), so scale requests to match.
-        total_requests = requests * (seconds + 0.5) / seconds
-        return requests / seconds, (cpu1 - cpu0) / total_requests * 1e6
+        cpu = (cpu1 - cpu0) / requests * 1e6
+        return requests / seconds, cpu
     finally:
         server.kill()
         server.wait()
