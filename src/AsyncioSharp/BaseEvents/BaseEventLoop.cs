@@ -33,6 +33,8 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     private readonly Queue<Handle> _ready = new();
     private readonly PriorityQueue<TimerHandle, (double When, long Seq)> _scheduled = new();
     private readonly ConcurrentQueue<Handle> _inbox = new();
+    // Set after each cross-thread enqueue, cleared before each drain: the hot path checks this int, not the queue.
+    private int _inboxPending;
     private long _timerSeq;
     private int _timerCancelledCount;
     private bool _stopping;
@@ -476,8 +478,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
             return CallSoon(callback, context);
         }
         var handle = new Handle(callback, this, context ?? ExecutionContext.Capture());
-        _inbox.Enqueue(handle);
-        WriteToSelf();
+        PostToInbox(handle);
         return handle;
     }
 
@@ -612,9 +613,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         }
         try
         {
-            var handle = new Handle(() => CallExceptionHandler(context), this, null);
-            _inbox.Enqueue(handle);
-            WriteToSelf();
+            PostToInbox(new Handle(() => CallExceptionHandler(context), this, null));
         }
         catch (ObjectDisposedException)
         {
@@ -757,14 +756,26 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// </summary>
     private void DrainInboxBeforeEnqueue()
     {
-        if (!_inbox.IsEmpty)
+        if (Volatile.Read(ref _inboxPending) != 0)
         {
             DrainInbox();
         }
     }
 
+    /// <summary>Queues a handle from another thread and wakes the loop.</summary>
+    private void PostToInbox(Handle handle)
+    {
+        _inbox.Enqueue(handle);
+        Volatile.Write(ref _inboxPending, 1);
+        WriteToSelf();
+    }
+
     private void DrainInbox()
     {
+        if (Interlocked.Exchange(ref _inboxPending, 0) == 0)
+        {
+            return;
+        }
         while (_inbox.TryDequeue(out var handle))
         {
             _ready.Enqueue(handle);
