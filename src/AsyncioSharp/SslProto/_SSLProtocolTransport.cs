@@ -94,7 +94,7 @@ public sealed class _SSLProtocolTransport : Transport, IForceCloseTransport, ISt
         {
             return;
         }
-        Ssl.WriteAppdata(new ReadOnlyMemory<byte>[] { data.ToArray() });
+        Ssl.WriteAppdata(data);
     }
 
     /// <inheritdoc />
