@@ -96,18 +96,33 @@ public sealed class TestHttpsServer : IDisposable
     private readonly Thread _thread;
     private volatile bool _stopping;
 
+    private readonly string? _unixPath;
+
     public TestHttpsServer()
+        : this(new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp), new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0))
     {
-        _listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
-            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        _listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+    }
+
+    private TestHttpsServer(System.Net.Sockets.Socket listener, System.Net.EndPoint bindTo)
+    {
+        _listener = listener;
+        _listener.Bind(bindTo);
         _listener.Listen(16);
-        Address = (System.Net.IPEndPoint)_listener.LocalEndPoint!;
+        _unixPath = (bindTo as System.Net.Sockets.UnixDomainSocketEndPoint)?.ToString();
         _thread = new Thread(Serve) { IsBackground = true, Name = "test-https-server" };
         _thread.Start();
     }
 
-    public System.Net.IPEndPoint Address { get; }
+    /// <summary>CPython's <c>run_test_unix_server(use_ssl=True)</c>: the same server on a fresh Unix socket path.</summary>
+    public static TestHttpsServer Unix() =>
+        new(new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream,
+            System.Net.Sockets.ProtocolType.Unspecified), new System.Net.Sockets.UnixDomainSocketEndPoint(TestHttpServer.UnixSocketPath()));
+
+    public System.Net.IPEndPoint Address => (System.Net.IPEndPoint)_listener.LocalEndPoint!;
+
+    /// <summary>The Unix socket path of a server made by <see cref="Unix"/>.</summary>
+    public string UnixPath => _unixPath!;
 
     public string Host => Address.Address.ToString();
 
@@ -163,5 +178,9 @@ public sealed class TestHttpsServer : IDisposable
         _stopping = true;
         _thread.Join();
         _listener.Close();
+        if (_unixPath is not null)
+        {
+            File.Delete(_unixPath);
+        }
     }
 }
