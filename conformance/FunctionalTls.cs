@@ -119,16 +119,22 @@ public sealed class TcpPeerThread : IDisposable
 
     public int Port => ((IPEndPoint)Addr).Port;
 
-    /// <summary>A server thread: accepts one connection and runs <paramref name="serve"/> on it.</summary>
-    public static TcpPeerThread Server(Action<TestSocketWrapper> serve)
+    /// <summary>
+    /// A server thread: accepts <paramref name="maxClients"/> connections one after another and runs
+    /// <paramref name="serve"/> on each, as CPython's <c>tcp_server(server_prog, max_clients=...)</c>.
+    /// </summary>
+    public static TcpPeerThread Server(Action<TestSocketWrapper> serve, int maxClients = 1)
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
+        listener.Listen(maxClients);
         return new TcpPeerThread(listener, () =>
         {
-            using var sock = new TestSocketWrapper(listener.Accept());
-            serve(sock);
+            for (var i = 0; i < maxClients; i++)
+            {
+                using var sock = new TestSocketWrapper(listener.Accept());
+                serve(sock);
+            }
         });
     }
 
