@@ -82,4 +82,74 @@ public partial class TestSSL
         Run(Client);
         Run(ClientSock);
     }
+
+    [Fact]
+    public void test_create_server_ssl_1()
+    {
+        var cnt = 0;
+        const int TOTAL_CNT = 25;
+        const double TIMEOUT = 300.0;
+        var aData = Enumerable.Repeat((byte)'A', 1024 * BUF_MULTIPLIER).ToArray();
+        var bData = Enumerable.Repeat((byte)'B', 1024 * BUF_MULTIPLIER).ToArray();
+        var clients = new List<TcpPeerThread>();
+
+        async Coroutine HandleClient(StreamReader reader, StreamWriter writer)
+        {
+            Assert.Equal(aData, await reader.Readexactly(aData.Length));
+            writer.Write("OK"u8);
+            Assert.Equal(bData, await reader.Readexactly(bData.Length));
+            writer.Writelines(new[] { "SP"u8.ToArray(), "A"u8.ToArray(), "M"u8.ToArray() });
+            await writer.Drain();
+            writer.Close();
+            cnt++;
+        }
+
+        async Coroutine TestClient(EndPoint addr)
+        {
+            var fut = Loop.CreateFuture();
+            clients.Add(TcpPeerThread.Client(addr, sock =>
+            {
+                try
+                {
+                    sock.StartTls(serverSide: false);
+                    sock.SendAll(aData);
+                    Assert.Equal("OK"u8.ToArray(), sock.RecvAll(2));
+                    sock.SendAll(bData);
+                    Assert.Equal("SPAM"u8.ToArray(), sock.RecvAll(4));
+                }
+                catch (Exception ex)
+                {
+                    Loop.CallSoonThreadsafe(() => fut.SetException(ex));
+                    return;
+                }
+                Loop.CallSoonThreadsafe(() => fut.SetResult(null));
+            }));
+            await fut;
+        }
+
+        async Coroutine StartServer()
+        {
+            var srv = (Server)await Asyncio.StartServer(HandleClient, "127.0.0.1", 0, family: AddressFamily.InterNetwork,
+                ssl: TlsSupport.ServerContext(), sslHandshakeTimeout: 30.0);
+            try
+            {
+                Assert.NotEmpty(srv.Sockets);
+                var addr = srv.Sockets[0].LocalEndPoint!;
+                var tasks = Enumerable.Range(0, TOTAL_CNT).Select(_ => (IAwaitable)TestClient(addr)).ToArray();
+                await Asyncio.WaitFor(Asyncio.Gather(tasks), TIMEOUT);
+            }
+            finally
+            {
+                Loop.CallSoon(srv.Close);
+                await srv.WaitClosed();
+            }
+        }
+
+        Loop.RunUntilComplete(StartServer());
+        Assert.Equal(TOTAL_CNT, cnt);
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+    }
 }
