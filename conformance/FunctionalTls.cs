@@ -75,6 +75,18 @@ public sealed class TestSocketWrapper : IDisposable
         _stream = ssl;
     }
 
+    /// <summary>CPython's <c>unwrap()</c>: sends close_notify, waits for the peer's, and goes on in the clear.</summary>
+    public void Unwrap()
+    {
+        var ssl = (SslStream)_stream;
+        ssl.ShutdownAsync().GetAwaiter().GetResult();
+        var buf = new byte[1024];
+        while (ssl.Read(buf) > 0)
+        {
+        }
+        _stream = new NetworkStream(Sock, ownsSocket: false);
+    }
+
     /// <summary>CPython's <c>shutdown(SHUT_RDWR)</c>.</summary>
     public void Shutdown() => Sock.Shutdown(SocketShutdown.Both);
 

@@ -152,4 +152,106 @@ public partial class TestSSL
             client.Dispose();
         }
     }
+
+    [Fact]
+    public void test_shutdown_cleanly()
+    {
+        var cnt = 0;
+        const int TOTAL_CNT = 25;
+        var aData = Enumerable.Repeat((byte)'A', 1024 * BUF_MULTIPLIER).ToArray();
+        var clientSslctx = CreateClientSslContext();
+
+        void Server(TestSocketWrapper sock)
+        {
+            sock.StartTls(serverSide: true);
+            Assert.Equal(aData, sock.RecvAll(aData.Length));
+            sock.SendAll("OK"u8);
+            sock.Unwrap();
+        }
+
+        async Coroutine Client(EndPoint addr)
+        {
+            var ip = (IPEndPoint)addr;
+            var (reader, writer) = await Asyncio.OpenConnection(ip.Address.ToString(), ip.Port, ssl: clientSslctx,
+                serverHostname: "", sslHandshakeTimeout: 30.0);
+            writer.Write(aData);
+            Assert.Equal("OK"u8.ToArray(), await reader.Readexactly(2));
+            Assert.Empty(await reader.Read());
+            cnt++;
+            writer.Close();
+            await WaitClosed(writer);
+        }
+
+        using (var srv = TcpPeerThread.Server(Server, maxClients: TOTAL_CNT))
+        {
+            var tasks = Enumerable.Range(0, TOTAL_CNT).Select(_ => (IAwaitable)Client(srv.Addr)).ToArray();
+            Loop.RunUntilComplete(Asyncio.Gather(tasks));
+        }
+        Assert.Equal(TOTAL_CNT, cnt);
+    }
+
+    [Fact]
+    public void test_flush_before_shutdown()
+    {
+        const int CHUNK = 1024 * 128;
+        const int SIZE = 32;
+        var clientSslctx = CreateClientSslContext();
+        Future? future = null;
+
+        void Server(TestSocketWrapper sock)
+        {
+            sock.StartTls(serverSide: true);
+            Assert.Equal("ping"u8.ToArray(), sock.RecvAll(4));
+            sock.SendAll("pong"u8);
+            Thread.Sleep(500); // hopefully stuck the TCP buffer
+            Assert.Equal(CHUNK * SIZE, sock.RecvAll(CHUNK * SIZE).Length);
+        }
+
+        Action<TestSocketWrapper> Run(Action<TestSocketWrapper> meth) => sock =>
+        {
+            try
+            {
+                meth(sock);
+            }
+            catch (Exception ex)
+            {
+                Loop.CallSoonThreadsafe(() => future!.SetException(ex));
+                return;
+            }
+            Loop.CallSoonThreadsafe(() => future!.SetResult(null));
+        };
+
+        async Coroutine Client(EndPoint addr)
+        {
+            future = Loop.CreateFuture();
+            var ip = (IPEndPoint)addr;
+            var (reader, writer) = await Asyncio.OpenConnection(ip.Address.ToString(), ip.Port, ssl: clientSslctx, serverHostname: "");
+            var sslprotocol = ((_SSLProtocolTransport)writer.Transport).Ssl;
+            writer.Write("ping"u8);
+            Assert.Equal("pong"u8.ToArray(), await reader.Readexactly(4));
+
+            sslprotocol.PauseWriting();
+            var chunk = new byte[CHUNK];
+            Array.Fill(chunk, (byte)'x');
+            for (var i = 0; i < SIZE; i++)
+            {
+                writer.Write(chunk);
+            }
+            writer.Close();
+            sslprotocol.ResumeWriting();
+
+            await WaitClosed(writer);
+            try
+            {
+                Assert.Empty(await reader.Read());
+            }
+            catch (ConnectionResetError)
+            {
+            }
+            await future;
+        }
+
+        using var srv = TcpPeerThread.Server(Run(Server));
+        Loop.RunUntilComplete(Client(srv.Addr));
+    }
 }

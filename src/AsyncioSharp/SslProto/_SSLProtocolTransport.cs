@@ -25,7 +25,8 @@ public sealed class _SSLProtocolTransport : Transport, IForceCloseTransport, ISt
     /// <summary>Python's <c>_closed</c>.</summary>
     internal bool Closed { get; set; }
 
-    private SSLProtocol Ssl => _sslProtocol;
+    /// <summary>Python's <c>_ssl_protocol</c>.</summary>
+    internal SSLProtocol Ssl => _sslProtocol;
 
     /// <inheritdoc />
     public override object? GetExtraInfo(string name, object? @default = null) => Ssl.GetExtraInfo(name, @default);
