@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using AsyncioSharp;
+using AsyncioSharp.Ssl;
 using Xunit;
 
 namespace AsyncioSharp.Conformance;
@@ -253,5 +254,160 @@ public partial class TestSSL
 
         using var srv = TcpPeerThread.Server(Run(Server));
         Loop.RunUntilComplete(Client(srv.Addr));
+    }
+
+    [Fact]
+    public void test_remote_shutdown_receives_trailing_data()
+    {
+        const int CHUNK = 1024 * 128;
+        const int SIZE = 32;
+        var sslctx = TlsSupport.ServerContext();
+        var clientSslctx = CreateClientSslContext();
+        Future? future = null;
+
+        static byte[] Recv(TestSocketWrapper sock)
+        {
+            var buf = new byte[16384];
+            return buf[..sock.Sock.Receive(buf)];
+        }
+
+        void Server(TestSocketWrapper sock)
+        {
+            var incoming = new MemoryBIO();
+            var outgoing = new MemoryBIO();
+            var sslobj = sslctx.WrapBio(incoming, outgoing, serverSide: true);
+            while (true)
+            {
+                try
+                {
+                    sslobj.DoHandshake();
+                }
+                catch (SSLWantReadError)
+                {
+                    if (outgoing.Pending > 0)
+                    {
+                        sock.Sock.Send(outgoing.Read());
+                    }
+                    incoming.Write(Recv(sock));
+                    continue;
+                }
+                if (outgoing.Pending > 0)
+                {
+                    sock.Sock.Send(outgoing.Read());
+                }
+                break;
+            }
+
+            byte[] data;
+            while (true)
+            {
+                try
+                {
+                    data = sslobj.Read(4);
+                    break;
+                }
+                catch (SSLWantReadError)
+                {
+                    incoming.Write(Recv(sock));
+                }
+            }
+            Assert.Equal("ping"u8.ToArray(), data);
+            sslobj.Write("pong"u8.ToArray());
+            sock.Sock.Send(outgoing.Read());
+
+            Thread.Sleep(200); // wait for the peer to fill its backlog
+
+            // send close_notify but don't wait for response
+            Assert.Throws<SSLWantReadError>(sslobj.Unwrap);
+            sock.Sock.Send(outgoing.Read());
+
+            // should receive all data
+            var dataLen = 0;
+            while (true)
+            {
+                try
+                {
+                    dataLen += sslobj.Read(16384).Length;
+                }
+                catch (SSLWantReadError)
+                {
+                    incoming.Write(Recv(sock));
+                }
+                catch (SSLZeroReturnError)
+                {
+                    break;
+                }
+            }
+            Assert.Equal(CHUNK * SIZE, dataLen);
+
+            // verify that close_notify is received
+            sslobj.Unwrap();
+        }
+
+        void EofServer(TestSocketWrapper sock)
+        {
+            sock.StartTls(serverSide: true);
+            Assert.Equal("ping"u8.ToArray(), sock.RecvAll(4));
+            sock.SendAll("pong"u8);
+
+            Thread.Sleep(200); // wait for the peer to fill its backlog
+
+            // send EOF
+            sock.Sock.Shutdown(SocketShutdown.Send);
+
+            // should receive all data
+            Assert.Equal(CHUNK * SIZE, sock.RecvAll(CHUNK * SIZE).Length);
+        }
+
+        async Coroutine Client(EndPoint addr)
+        {
+            future = Loop.CreateFuture();
+            var ip = (IPEndPoint)addr;
+            var (reader, writer) = await Asyncio.OpenConnection(ip.Address.ToString(), ip.Port, ssl: clientSslctx, serverHostname: "");
+            writer.Write("ping"u8);
+            Assert.Equal("pong"u8.ToArray(), await reader.Readexactly(4));
+
+            // fill write backlog in a hacky way - renegotiation won't help
+            for (var i = 0; i < SIZE; i++)
+            {
+                var chunk = new byte[CHUNK];
+                Array.Fill(chunk, (byte)'x');
+                ((_SSLProtocolTransport)writer.Transport).TestAppendWriteBacklog(chunk);
+            }
+
+            try
+            {
+                Assert.Empty(await reader.Read());
+            }
+            catch (Exception exc) when (exc is BrokenPipeError or ConnectionResetError)
+            {
+            }
+            await future;
+            writer.Close();
+            await WaitClosed(writer);
+        }
+
+        Action<TestSocketWrapper> Run(Action<TestSocketWrapper> meth) => sock =>
+        {
+            try
+            {
+                meth(sock);
+            }
+            catch (Exception ex)
+            {
+                Loop.CallSoonThreadsafe(() => future!.SetException(ex));
+                return;
+            }
+            Loop.CallSoonThreadsafe(() => future!.SetResult(null));
+        };
+
+        using (var srv = TcpPeerThread.Server(Run(Server)))
+        {
+            Loop.RunUntilComplete(Client(srv.Addr));
+        }
+        using (var srv = TcpPeerThread.Server(Run(EofServer)))
+        {
+            Loop.RunUntilComplete(Client(srv.Addr));
+        }
     }
 }

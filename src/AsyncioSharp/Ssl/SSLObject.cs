@@ -116,15 +116,14 @@ public sealed class SSLObject
         _handshakeDone = true;
     }
 
-    /// <summary>Python's <c>read(len=1024)</c>: up to len decrypted bytes; empty once the peer sent close_notify.</summary>
+    /// <summary>
+    /// Python's <c>read(len=1024)</c>: up to len decrypted bytes; empty once the peer sent close_notify, or
+    /// SSLZeroReturnError when ours went first (OpenSSL's SSL_ERROR_ZERO_RETURN after both shutdowns).
+    /// </summary>
     public byte[] Read(int len = 1024)
     {
         var buffer = new byte[len];
-        var n = ReadInto(buffer);
-        if (n < 0)
-        {
-            throw new SSLWantReadError();
-        }
+        var n = Read(len, buffer);
         return n == len ? buffer : buffer.AsSpan(0, n).ToArray();
     }
 
@@ -132,6 +131,10 @@ public sealed class SSLObject
     public int Read(int len, Memory<byte> buffer)
     {
         var n = TryRead(len, buffer);
+        if (n == 0 && len > 0 && _shutdownSent)
+        {
+            throw new SSLZeroReturnError(6, $"TLS/SSL connection has been closed (EOF) (_ssl.c:{ReadLine})");
+        }
         return n >= 0 ? n : throw new SSLWantReadError();
     }
 

@@ -611,6 +611,13 @@ public sealed class SSLProtocol : BufferedProtocol
         WriteAppdata(new ReadOnlyMemory<byte>[] { data.ToArray() });
     }
 
+    /// <summary>What <c>_SSLProtocolTransport._test__append_write_backlog</c> does to the protocol.</summary>
+    internal void AppendWriteBacklog(ReadOnlyMemory<byte> data)
+    {
+        _writeBacklog.AddLast(data);
+        _writeBufferSize += data.Length;
+    }
+
     private void DoWrite()
     {
         try

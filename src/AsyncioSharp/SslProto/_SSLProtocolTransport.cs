@@ -102,6 +102,9 @@ public sealed class _SSLProtocolTransport : Transport, IForceCloseTransport, ISt
     public override void Writelines(IEnumerable<byte[]> listOfData) =>
         Ssl.WriteAppdata(listOfData.Select(d => (ReadOnlyMemory<byte>)d.ToArray()).ToList());
 
+    /// <summary>Python's <c>_test__append_write_backlog(data)</c>: queues bytes as if a write had to wait (for tests only).</summary>
+    internal void TestAppendWriteBacklog(byte[] data) => Ssl.AppendWriteBacklog(data);
+
     /// <summary>Python's <c>write_eof()</c>: raises NotImplementedError, as TLS transports cannot half-close.</summary>
     public override void WriteEof() => throw new NotImplementedException();
 
