@@ -23,6 +23,24 @@ public partial class TestSSL
         }
     }
 
+    /// <summary>
+    /// CPython's <c>run(meth)</c> wrapper of these tests: runs the peer's program and settles the test's current future
+    /// with its outcome, from the peer thread.
+    /// </summary>
+    private Action<TestSocketWrapper> ReportTo(Func<Future> future, Action<TestSocketWrapper> meth) => sock =>
+    {
+        try
+        {
+            meth(sock);
+        }
+        catch (Exception ex)
+        {
+            Loop.CallSoonThreadsafe(() => future().SetException(ex));
+            return;
+        }
+        Loop.CallSoonThreadsafe(() => future().SetResult(null));
+    };
+
     [Fact]
     public void test_create_connection_ssl_1()
     {
@@ -208,19 +226,7 @@ public partial class TestSSL
             Assert.Equal(CHUNK * SIZE, sock.RecvAll(CHUNK * SIZE).Length);
         }
 
-        Action<TestSocketWrapper> Run(Action<TestSocketWrapper> meth) => sock =>
-        {
-            try
-            {
-                meth(sock);
-            }
-            catch (Exception ex)
-            {
-                Loop.CallSoonThreadsafe(() => future!.SetException(ex));
-                return;
-            }
-            Loop.CallSoonThreadsafe(() => future!.SetResult(null));
-        };
+        Action<TestSocketWrapper> Run(Action<TestSocketWrapper> meth) => ReportTo(() => future!, meth);
 
         async Coroutine Client(EndPoint addr)
         {
@@ -387,19 +393,7 @@ public partial class TestSSL
             await WaitClosed(writer);
         }
 
-        Action<TestSocketWrapper> Run(Action<TestSocketWrapper> meth) => sock =>
-        {
-            try
-            {
-                meth(sock);
-            }
-            catch (Exception ex)
-            {
-                Loop.CallSoonThreadsafe(() => future!.SetException(ex));
-                return;
-            }
-            Loop.CallSoonThreadsafe(() => future!.SetResult(null));
-        };
+        Action<TestSocketWrapper> Run(Action<TestSocketWrapper> meth) => ReportTo(() => future!, meth);
 
         using (var srv = TcpPeerThread.Server(Run(Server)))
         {
