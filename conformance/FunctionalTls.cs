@@ -54,6 +54,13 @@ public sealed class TestSocketWrapper : IDisposable
         return buf;
     }
 
+    /// <summary>CPython's <c>recv(n)</c>: what one read gives, up to n bytes (empty at the end).</summary>
+    public byte[] Recv(int n)
+    {
+        var buf = new byte[n];
+        return buf[.._stream.Read(buf)];
+    }
+
     /// <summary>CPython's <c>sendall(data)</c>.</summary>
     public void SendAll(ReadOnlySpan<byte> data) => _stream.Write(data);
 

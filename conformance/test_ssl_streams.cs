@@ -404,4 +404,157 @@ public partial class TestSSL
             Loop.RunUntilComplete(Client(srv.Addr));
         }
     }
+
+    /// <summary>The ServerProtocol of test_create_server_ssl_over_ssl: upgrades each TLS connection with a second start_tls.</summary>
+    private sealed class OverSslServerProtocol : StreamReaderProtocol
+    {
+        private readonly SSLContext _sslctx;
+        private readonly AbstractEventLoop _loop;
+
+        public OverSslServerProtocol(StreamReader reader, Func<StreamReader, StreamWriter, Coroutine?> cb, SSLContext sslctx, AbstractEventLoop loop)
+            : base(reader, cb, loop)
+        {
+            _sslctx = sslctx;
+            _loop = loop;
+        }
+
+        public override void ConnectionMade(BaseTransport transport)
+        {
+            ((Transport)transport).PauseReading();
+            var fut = _loop.CreateTask(_loop.StartTls(transport, this, _sslctx, serverSide: true));
+            fut.AddDoneCallback(_ =>
+            {
+                BaseTransport tr;
+                try
+                {
+                    tr = (BaseTransport)fut.Result()!;
+                }
+                catch (Exception ex)
+                {
+                    base.ConnectionLost(ex);
+                    return;
+                }
+                base.ConnectionMade(tr);
+            });
+        }
+    }
+
+    [Fact]
+    public void test_create_server_ssl_over_ssl()
+    {
+        var cnt = 0;
+        const int TOTAL_CNT = 25;
+        const double TIMEOUT = 300.0;
+        var aData = Enumerable.Repeat((byte)'A', 1024 * BUF_MULTIPLIER).ToArray();
+        var bData = Enumerable.Repeat((byte)'B', 1024 * BUF_MULTIPLIER).ToArray();
+        var sslctx1 = TlsSupport.ServerContext();
+        var sslctx2 = TlsSupport.ServerContext();
+        var clientSslctx2 = CreateClientSslContext();
+        var clients = new List<TcpPeerThread>();
+
+        async Coroutine HandleClient(StreamReader reader, StreamWriter writer)
+        {
+            Assert.Equal(aData, await reader.Readexactly(aData.Length));
+            writer.Write("OK"u8);
+            Assert.Equal(bData, await reader.Readexactly(bData.Length));
+            writer.Writelines(new[] { "SP"u8.ToArray(), "A"u8.ToArray(), "M"u8.ToArray() });
+            await writer.Drain();
+            writer.Close();
+            cnt++;
+        }
+
+        async Coroutine TestClient(EndPoint addr)
+        {
+            var fut = Loop.CreateFuture();
+            clients.Add(TcpPeerThread.Client(addr, sock =>
+            {
+                try
+                {
+                    sock.SetTimeout(10); // tcp_client's LOOPBACK_TIMEOUT-style timeout, so a stuck exchange fails
+                    sock.StartTls(serverSide: false);
+
+                    // wrap_socket() doesn't work on an SSLSocket, so the 2nd level of TLS is done by hand
+                    var incoming = new MemoryBIO();
+                    var outgoing = new MemoryBIO();
+                    var sslobj = clientSslctx2.WrapBio(incoming, outgoing);
+
+                    T Do<T>(Func<T> func)
+                    {
+                        T rv;
+                        while (true)
+                        {
+                            try
+                            {
+                                rv = func();
+                                break;
+                            }
+                            catch (SSLWantReadError)
+                            {
+                                if (outgoing.Pending > 0)
+                                {
+                                    sock.SendAll(outgoing.Read());
+                                }
+                                incoming.Write(sock.Recv(65536));
+                            }
+                        }
+                        if (outgoing.Pending > 0)
+                        {
+                            sock.SendAll(outgoing.Read());
+                        }
+                        return rv;
+                    }
+
+                    Do(() => { sslobj.DoHandshake(); return 0; });
+                    Do(() => sslobj.Write(aData));
+                    Assert.Equal("OK"u8.ToArray(), Do(() => sslobj.Read(2)));
+                    Do(() => sslobj.Write(bData));
+                    var data = new List<byte>();
+                    while (true)
+                    {
+                        var chunk = Do(() => sslobj.Read(4));
+                        if (chunk.Length == 0)
+                        {
+                            break;
+                        }
+                        data.AddRange(chunk);
+                    }
+                    Assert.Equal("SPAM"u8.ToArray(), data.ToArray());
+                    Do(() => { sslobj.Unwrap(); return 0; });
+                }
+                catch (Exception ex)
+                {
+                    Loop.CallSoonThreadsafe(() => fut.SetException(ex));
+                    return;
+                }
+                Loop.CallSoonThreadsafe(() => fut.SetResult(null));
+            }));
+            await fut;
+        }
+
+        async Coroutine StartServer()
+        {
+            var srv = (Server)await Loop.CreateServer(
+                () => new OverSslServerProtocol(new StreamReader(loop: Loop), HandleClient, sslctx2, Loop),
+                "127.0.0.1", 0, family: AddressFamily.InterNetwork, ssl: sslctx1);
+            try
+            {
+                Assert.NotEmpty(srv.Sockets);
+                var addr = srv.Sockets[0].LocalEndPoint!;
+                var tasks = Enumerable.Range(0, TOTAL_CNT).Select(_ => (IAwaitable)TestClient(addr)).ToArray();
+                await Asyncio.WaitFor(Asyncio.Gather(tasks), TIMEOUT);
+            }
+            finally
+            {
+                Loop.CallSoon(srv.Close);
+                await srv.WaitClosed();
+            }
+        }
+
+        Loop.RunUntilComplete(StartServer());
+        Assert.Equal(TOTAL_CNT, cnt);
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+    }
 }
