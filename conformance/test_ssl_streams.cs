@@ -41,6 +41,34 @@ public partial class TestSSL
         Loop.CallSoonThreadsafe(() => future().SetResult(null));
     };
 
+    /// <summary>The server side of test_create_server_ssl_1 and its over-SSL variant: A_DATA in, OK out, B_DATA in, SPAM out.</summary>
+    private static async Coroutine AnswerOkSpam(StreamReader reader, StreamWriter writer, byte[] aData, byte[] bData)
+    {
+        Assert.Equal(aData, await reader.Readexactly(aData.Length));
+        writer.Write("OK"u8);
+        Assert.Equal(bData, await reader.Readexactly(bData.Length));
+        writer.Writelines(new[] { "SP"u8.ToArray(), "A"u8.ToArray(), "M"u8.ToArray() });
+        await writer.Drain();
+        writer.Close();
+    }
+
+    /// <summary>Runs <paramref name="total"/> clients against <paramref name="srv"/> at once, then closes it, as those tests' start_server() does.</summary>
+    private async Coroutine RunClients(Server srv, int total, double timeout, Func<EndPoint, Coroutine> testClient)
+    {
+        try
+        {
+            Assert.NotEmpty(srv.Sockets);
+            var addr = srv.Sockets[0].LocalEndPoint!;
+            var tasks = Enumerable.Range(0, total).Select(_ => (IAwaitable)testClient(addr)).ToArray();
+            await Asyncio.WaitFor(Asyncio.Gather(tasks), timeout);
+        }
+        finally
+        {
+            Loop.CallSoon(srv.Close);
+            await srv.WaitClosed();
+        }
+    }
+
     [Fact]
     public void test_create_connection_ssl_1()
     {
@@ -114,35 +142,21 @@ public partial class TestSSL
 
         async Coroutine HandleClient(StreamReader reader, StreamWriter writer)
         {
-            Assert.Equal(aData, await reader.Readexactly(aData.Length));
-            writer.Write("OK"u8);
-            Assert.Equal(bData, await reader.Readexactly(bData.Length));
-            writer.Writelines(new[] { "SP"u8.ToArray(), "A"u8.ToArray(), "M"u8.ToArray() });
-            await writer.Drain();
-            writer.Close();
+            await AnswerOkSpam(reader, writer, aData, bData);
             cnt++;
         }
 
         async Coroutine TestClient(EndPoint addr)
         {
             var fut = Loop.CreateFuture();
-            clients.Add(TcpPeerThread.Client(addr, sock =>
+            clients.Add(TcpPeerThread.Client(addr, ReportTo(() => fut, sock =>
             {
-                try
-                {
-                    sock.StartTls(serverSide: false);
-                    sock.SendAll(aData);
-                    Assert.Equal("OK"u8.ToArray(), sock.RecvAll(2));
-                    sock.SendAll(bData);
-                    Assert.Equal("SPAM"u8.ToArray(), sock.RecvAll(4));
-                }
-                catch (Exception ex)
-                {
-                    Loop.CallSoonThreadsafe(() => fut.SetException(ex));
-                    return;
-                }
-                Loop.CallSoonThreadsafe(() => fut.SetResult(null));
-            }));
+                sock.StartTls(serverSide: false);
+                sock.SendAll(aData);
+                Assert.Equal("OK"u8.ToArray(), sock.RecvAll(2));
+                sock.SendAll(bData);
+                Assert.Equal("SPAM"u8.ToArray(), sock.RecvAll(4));
+            })));
             await fut;
         }
 
@@ -150,18 +164,7 @@ public partial class TestSSL
         {
             var srv = (Server)await Asyncio.StartServer(HandleClient, "127.0.0.1", 0, family: AddressFamily.InterNetwork,
                 ssl: TlsSupport.ServerContext(), sslHandshakeTimeout: 30.0);
-            try
-            {
-                Assert.NotEmpty(srv.Sockets);
-                var addr = srv.Sockets[0].LocalEndPoint!;
-                var tasks = Enumerable.Range(0, TOTAL_CNT).Select(_ => (IAwaitable)TestClient(addr)).ToArray();
-                await Asyncio.WaitFor(Asyncio.Gather(tasks), TIMEOUT);
-            }
-            finally
-            {
-                Loop.CallSoon(srv.Close);
-                await srv.WaitClosed();
-            }
+            await RunClients(srv, TOTAL_CNT, TIMEOUT, TestClient);
         }
 
         Loop.RunUntilComplete(StartServer());
@@ -454,80 +457,66 @@ public partial class TestSSL
 
         async Coroutine HandleClient(StreamReader reader, StreamWriter writer)
         {
-            Assert.Equal(aData, await reader.Readexactly(aData.Length));
-            writer.Write("OK"u8);
-            Assert.Equal(bData, await reader.Readexactly(bData.Length));
-            writer.Writelines(new[] { "SP"u8.ToArray(), "A"u8.ToArray(), "M"u8.ToArray() });
-            await writer.Drain();
-            writer.Close();
+            await AnswerOkSpam(reader, writer, aData, bData);
             cnt++;
         }
 
         async Coroutine TestClient(EndPoint addr)
         {
             var fut = Loop.CreateFuture();
-            clients.Add(TcpPeerThread.Client(addr, sock =>
+            clients.Add(TcpPeerThread.Client(addr, ReportTo(() => fut, sock =>
             {
-                try
+                sock.SetTimeout(10); // tcp_client's LOOPBACK_TIMEOUT-style timeout, so a stuck exchange fails
+                sock.StartTls(serverSide: false);
+
+                // wrap_socket() doesn't work on an SSLSocket, so the 2nd level of TLS is done by hand
+                var incoming = new MemoryBIO();
+                var outgoing = new MemoryBIO();
+                var sslobj = clientSslctx2.WrapBio(incoming, outgoing);
+
+                T Do<T>(Func<T> func)
                 {
-                    sock.SetTimeout(10); // tcp_client's LOOPBACK_TIMEOUT-style timeout, so a stuck exchange fails
-                    sock.StartTls(serverSide: false);
-
-                    // wrap_socket() doesn't work on an SSLSocket, so the 2nd level of TLS is done by hand
-                    var incoming = new MemoryBIO();
-                    var outgoing = new MemoryBIO();
-                    var sslobj = clientSslctx2.WrapBio(incoming, outgoing);
-
-                    T Do<T>(Func<T> func)
-                    {
-                        T rv;
-                        while (true)
-                        {
-                            try
-                            {
-                                rv = func();
-                                break;
-                            }
-                            catch (SSLWantReadError)
-                            {
-                                if (outgoing.Pending > 0)
-                                {
-                                    sock.SendAll(outgoing.Read());
-                                }
-                                incoming.Write(sock.Recv(65536));
-                            }
-                        }
-                        if (outgoing.Pending > 0)
-                        {
-                            sock.SendAll(outgoing.Read());
-                        }
-                        return rv;
-                    }
-
-                    Do(() => { sslobj.DoHandshake(); return 0; });
-                    Do(() => sslobj.Write(aData));
-                    Assert.Equal("OK"u8.ToArray(), Do(() => sslobj.Read(2)));
-                    Do(() => sslobj.Write(bData));
-                    var data = new List<byte>();
+                    T rv;
                     while (true)
                     {
-                        var chunk = Do(() => sslobj.Read(4));
-                        if (chunk.Length == 0)
+                        try
                         {
+                            rv = func();
                             break;
                         }
-                        data.AddRange(chunk);
+                        catch (SSLWantReadError)
+                        {
+                            if (outgoing.Pending > 0)
+                            {
+                                sock.SendAll(outgoing.Read());
+                            }
+                            incoming.Write(sock.Recv(65536));
+                        }
                     }
-                    Assert.Equal("SPAM"u8.ToArray(), data.ToArray());
-                    Do(() => { sslobj.Unwrap(); return 0; });
+                    if (outgoing.Pending > 0)
+                    {
+                        sock.SendAll(outgoing.Read());
+                    }
+                    return rv;
                 }
-                catch (Exception ex)
+
+                Do(() => { sslobj.DoHandshake(); return 0; });
+                Do(() => sslobj.Write(aData));
+                Assert.Equal("OK"u8.ToArray(), Do(() => sslobj.Read(2)));
+                Do(() => sslobj.Write(bData));
+                var data = new List<byte>();
+                while (true)
                 {
-                    Loop.CallSoonThreadsafe(() => fut.SetException(ex));
-                    return;
+                    var chunk = Do(() => sslobj.Read(4));
+                    if (chunk.Length == 0)
+                    {
+                        break;
+                    }
+                    data.AddRange(chunk);
                 }
-                Loop.CallSoonThreadsafe(() => fut.SetResult(null));
-            }));
+                Assert.Equal("SPAM"u8.ToArray(), data.ToArray());
+                Do(() => { sslobj.Unwrap(); return 0; });
+            })));
             await fut;
         }
 
@@ -536,18 +525,7 @@ public partial class TestSSL
             var srv = (Server)await Loop.CreateServer(
                 () => new OverSslServerProtocol(new StreamReader(loop: Loop), HandleClient, sslctx2, Loop),
                 "127.0.0.1", 0, family: AddressFamily.InterNetwork, ssl: sslctx1);
-            try
-            {
-                Assert.NotEmpty(srv.Sockets);
-                var addr = srv.Sockets[0].LocalEndPoint!;
-                var tasks = Enumerable.Range(0, TOTAL_CNT).Select(_ => (IAwaitable)TestClient(addr)).ToArray();
-                await Asyncio.WaitFor(Asyncio.Gather(tasks), TIMEOUT);
-            }
-            finally
-            {
-                Loop.CallSoon(srv.Close);
-                await srv.WaitClosed();
-            }
+            await RunClients(srv, TOTAL_CNT, TIMEOUT, TestClient);
         }
 
         Loop.RunUntilComplete(StartServer());
