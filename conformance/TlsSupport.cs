@@ -98,35 +98,46 @@ public sealed class TestHttpsServer : IDisposable
 
     private readonly string? _unixPath;
 
-    public TestHttpsServer()
-        : this(new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
-            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp), new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0))
+    public TestHttpsServer() : this(TcpListener(), null)
     {
     }
 
-    private TestHttpsServer(System.Net.Sockets.Socket listener, System.Net.EndPoint bindTo)
+    private TestHttpsServer(System.Net.Sockets.Socket listener, string? unixPath)
     {
         _listener = listener;
-        _listener.Bind(bindTo);
+        _unixPath = unixPath;
         _listener.Listen(16);
-        _unixPath = (bindTo as System.Net.Sockets.UnixDomainSocketEndPoint)?.ToString();
+        Address = _listener.LocalEndPoint!;
         _thread = new Thread(Serve) { IsBackground = true, Name = "test-https-server" };
         _thread.Start();
     }
 
-    /// <summary>CPython's <c>run_test_unix_server(use_ssl=True)</c>: the same server on a fresh Unix socket path.</summary>
-    public static TestHttpsServer Unix() =>
-        new(new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream,
-            System.Net.Sockets.ProtocolType.Unspecified), new System.Net.Sockets.UnixDomainSocketEndPoint(TestHttpServer.UnixSocketPath()));
+    /// <summary>CPython's <c>run_test_unix_server(use_ssl=True)</c>: the same server on a fresh unix socket path.</summary>
+    public static TestHttpsServer RunUnix()
+    {
+        var path = TestHttpServer.UnixSocketPath();
+        var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix,
+            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        return new TestHttpsServer(listener, path);
+    }
 
-    public System.Net.IPEndPoint Address => (System.Net.IPEndPoint)_listener.LocalEndPoint!;
+    private static System.Net.Sockets.Socket TcpListener()
+    {
+        var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return listener;
+    }
 
-    /// <summary>The Unix socket path of a server made by <see cref="Unix"/>.</summary>
-    public string UnixPath => _unixPath!;
+    public System.Net.EndPoint Address { get; }
 
-    public string Host => Address.Address.ToString();
+    /// <summary>The unix socket path of a server made by <see cref="RunUnix"/>.</summary>
+    public string Path => _unixPath!;
 
-    public int Port => Address.Port;
+    public string Host => ((System.Net.IPEndPoint)Address).Address.ToString();
+
+    public int Port => ((System.Net.IPEndPoint)Address).Port;
 
     private void Serve()
     {

@@ -155,12 +155,26 @@ public partial class EventLoopTestsMixin : LoopTestCase
         BasetestCreateConnection(connFut);
     }
 
-    private (AbstractServer Server, string Path) MakeUnixServer(Func<BaseProtocol> factory)
+    private (AbstractServer Server, string Path) MakeUnixServer(Func<BaseProtocol> factory, AsyncioSharp.Ssl.SSLContext? ssl = null)
     {
         var path = TestHttpServer.UnixSocketPath();
         _unixPaths.Add(path);
-        var server = Loop.RunUntilComplete(Loop.CreateUnixServer(factory, path));
+        var server = Loop.RunUntilComplete(Loop.CreateUnixServer(factory, path, ssl: ssl));
         return (server, path);
+    }
+
+    /// <summary>The server side of CPython's create_*_server tests: "xxx" arrives, then the server closes the connection.</summary>
+    private void AssertServerGotXxxAndCloses(MyProto proto)
+    {
+        Loop.RunUntilComplete(proto.Connected!);
+        Assert.Equal("CONNECTED", proto.State);
+        RunUntil(() => proto.Nbytes > 0);
+        Assert.Equal(3, proto.Nbytes);
+
+        // Close connection.
+        proto.Transport!.Close();
+        Loop.RunUntilComplete(proto.Done!);
+        Assert.Equal("CLOSED", proto.State);
     }
 
     private readonly List<string> _unixPaths = new();
@@ -184,16 +198,7 @@ public partial class EventLoopTestsMixin : LoopTestCase
         using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         client.Connect(new UnixDomainSocketEndPoint(path));
         client.Send("xxx"u8);
-
-        Loop.RunUntilComplete(proto.Connected!);
-        Assert.Equal("CONNECTED", proto.State);
-        RunUntil(() => proto.Nbytes > 0);
-        Assert.Equal(3, proto.Nbytes);
-
-        // Close connection.
-        proto.Transport!.Close();
-        Loop.RunUntilComplete(proto.Done!);
-        Assert.Equal("CLOSED", proto.State);
+        AssertServerGotXxxAndCloses(proto);
 
         // The client socket must be closed after, to avoid ECONNRESET on the serving socket.
         client.Close();

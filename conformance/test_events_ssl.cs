@@ -73,19 +73,6 @@ public partial class EventLoopTestsMixin
         Assert.Equal("CERTIFICATE_VERIFY_FAILED", exc.Reason);
     }
 
-    [Fact]
-    public void test_create_ssl_unix_connection()
-    {
-        using var httpd = TestHttpsServer.Unix();
-        Coroutine<(BaseTransport, BaseProtocol)> CreateConnection(object ssl) =>
-            Loop.CreateUnixConnection(() => new MyProto(Loop), httpd.UnixPath, ssl: ssl, serverHostname: "127.0.0.1");
-        BasetestCreateSslConnection(CreateConnection(TlsSupport.DummyClientContext()), peername: new UnixDomainSocketEndPoint(httpd.UnixPath));
-
-        // ssl=True is create_default_context(): the system's CAs do not know the test CA, so verification fails.
-        var exc = Assert.ThrowsAny<SSLError>(() => Loop.RunUntilComplete(CreateConnection(true)));
-        Assert.Equal("CERTIFICATE_VERIFY_FAILED", exc.Reason);
-    }
-
     private (Server Server, string Host, int Port) MakeSslServer(Func<BaseProtocol> factory, string certfile, string? keyfile = null)
     {
         var sslcontext = new SSLContext(SslModule.PROTOCOL_TLS_SERVER);
@@ -208,80 +195,5 @@ public partial class EventLoopTestsMixin
         Assert.Equal("CLOSED", proto.State);
         Assert.Equal(message.Length, proto.Nbytes);
         Assert.Equal("roger"u8.ToArray(), response);
-    }
-
-    private (AbstractServer Server, string Path) MakeSslUnixServer(Func<BaseProtocol> factory, string certfile, string? keyfile = null)
-    {
-        var sslcontext = new SSLContext(SslModule.PROTOCOL_TLS_SERVER);
-        sslcontext.LoadCertChain(certfile, keyfile);
-        var path = TestHttpServer.UnixSocketPath();
-        _unixPaths.Add(path);
-        return (Loop.RunUntilComplete(Loop.CreateUnixServer(factory, path, ssl: sslcontext)), path);
-    }
-
-    [Fact]
-    public void test_create_unix_server_ssl()
-    {
-        var proto = new MyProto(Loop);
-        var (server, path) = MakeSslUnixServer(() => proto, TestCerts.ServerCert, TestCerts.ServerKey);
-        var fC = Loop.CreateUnixConnection(() => new MyBaseProto(), path, ssl: TlsSupport.DummyClientContext(), serverHostname: "");
-        var (client, _) = Loop.RunUntilComplete(fC);
-        ((Transport)client).Write("xxx"u8);
-        Loop.RunUntilComplete(proto.Connected!);
-        Assert.Equal("CONNECTED", proto.State);
-        RunUntil(() => proto.Nbytes > 0);
-        Assert.Equal(3, proto.Nbytes);
-
-        // close connection
-        proto.Transport!.Close();
-        Loop.RunUntilComplete(proto.Done!);
-        Assert.Equal("CLOSED", proto.State);
-
-        // the client socket must be closed after to avoid ECONNRESET upon recv()/send() on the serving socket
-        client.Close();
-
-        // stop serving
-        server.Close();
-        Loop.RunUntilComplete(server.WaitClosed());
-    }
-
-    [Fact]
-    public void test_create_unix_server_ssl_verify_failed()
-    {
-        var proto = new MyProto(Loop);
-        var (server, path) = MakeSslUnixServer(() => proto, TestCerts.ServerCert, TestCerts.ServerKey);
-        var sslcontextClient = new SSLContext(SslModule.PROTOCOL_TLS_CLIENT) { VerifyMode = VerifyMode.CERT_REQUIRED, CheckHostname = true };
-        // no CA loaded
-        var fC = Loop.CreateUnixConnection(() => new MyProto(), path, ssl: sslcontextClient, serverHostname: "invalid");
-        var exc = Assert.ThrowsAny<SSLError>(() => Loop.RunUntilComplete(fC));
-        Assert.Matches("(?i)certificate.verify.failed", exc.Message);
-        // execute the loop to log the connection error
-        RunBriefly();
-        // As in test_create_server_ssl_verify_failed: .NET verifies after the TLS exchange, so the server may see
-        // the connection made, and then lost.
-        RunUntil(() => proto.Transport is null || proto.State == "CLOSED");
-        server.Close();
-        Loop.RunUntilComplete(server.WaitClosed());
-    }
-
-    [Fact]
-    public void test_create_unix_server_ssl_verified()
-    {
-        var proto = new MyProto(Loop);
-        var (server, path) = MakeSslUnixServer(() => proto, TestCerts.ServerCert, TestCerts.ServerKey);
-        var sslcontextClient = new SSLContext(SslModule.PROTOCOL_TLS_CLIENT) { VerifyMode = VerifyMode.CERT_REQUIRED };
-        sslcontextClient.LoadVerifyLocations(cafile: TestCerts.CaFile);
-        sslcontextClient.CheckHostname = true;
-        // Connection succeeds with correct CA and server hostname.
-        var fC = Loop.CreateUnixConnection(() => new MyProto(), path, ssl: sslcontextClient, serverHostname: "localhost");
-        var (client, _) = Loop.RunUntilComplete(fC);
-        Loop.RunUntilComplete(proto.Connected!);
-
-        // close connection
-        proto.Transport!.Close();
-        client.Close();
-        server.Close();
-        Loop.RunUntilComplete(proto.Done!);
-        Loop.RunUntilComplete(server.WaitClosed());
     }
 }

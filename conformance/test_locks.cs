@@ -11,7 +11,7 @@ internal static class LockRepr
         @"^<(?<class>.*?) object at (?<address>.*?)\[(?<extras>(set|unset|locked|unlocked|filling|draining|resetting|broken)(, value:\d)?(, waiters:\d+)?(, waiters:\d+\/\d+)?)\]>\z");
 }
 
-public class LockTests : AsyncLoopTestCase
+public partial class LockTests : AsyncLoopTestCase
 {
     [Fact]
     public void test_repr() => RunAsync(async () =>
@@ -1221,6 +1221,75 @@ public class BarrierTests : AsyncLoopTestCase
         Assert.False(barrier.Broken);
         Assert.Equal(N - 1, results1.Count);
         Assert.Equal(N, results2.Count);
+        Assert.Equal(0, barrier.NWaiting);
+    });
+
+    [Fact]
+    public void test_reset_barrier_when_tasks_half_draining() => RunAsync(async () =>
+    {
+        var barrier = new Barrier(N);
+        var results1 = new List<bool>();
+        var restOfTasks = N / 2;
+        async Coroutine Coro()
+        {
+            try
+            {
+                await barrier.Wait();
+            }
+            catch (BrokenBarrierError)
+            {
+                results1.Add(true);
+                return;
+            }
+            if (restOfTasks == barrier.Count)
+            {
+                await barrier.Reset();
+            }
+        }
+        await GatherTasks(N, Coro);
+        Assert.Equal(restOfTasks, results1.Count);
+        Assert.Equal(0, barrier.NWaiting);
+        Assert.DoesNotContain("resetting", barrier.ToString());
+        Assert.False(barrier.Broken);
+    });
+
+    [Fact]
+    public void test_reset_barrier_while_tasks_draining() => RunAsync(async () =>
+    {
+        var barrier = new Barrier(N);
+        var results1 = new List<bool>();
+        var results2 = new List<bool>();
+        var results3 = new List<bool>();
+        var count = 0;
+        async Coroutine Coro()
+        {
+            await barrier.Wait();
+            count++;
+            if (count == N)
+            {
+                await barrier.Reset();
+                await barrier.Wait();
+            }
+            else
+            {
+                try
+                {
+                    await barrier.Wait();
+                    results1.Add(true);
+                }
+                catch (Exception)
+                {
+                    results2.Add(true);
+                }
+            }
+            await barrier.Wait();
+            results3.Add(true);
+        }
+        await GatherTasks(N, Coro);
+        Assert.False(barrier.Broken);
+        Assert.Equal(N - 1, results1.Count);
+        Assert.Empty(results2);
+        Assert.Equal(N, results3.Count);
         Assert.Equal(0, barrier.NWaiting);
     });
 

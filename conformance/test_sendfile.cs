@@ -221,7 +221,7 @@ public class MySendfileProto : MyBaseProto
 }
 
 /// <summary>CPython's <c>test_sendfile.SendfileMixin</c>: loop.sendfile() over a socket transport (the TLS ones belong to the TLS port).</summary>
-public class SendfileMixin : LoopTestCase
+public partial class SendfileMixin : LoopTestCase
 {
     // 256 KiB plus a small unaligned chunk.
     private static readonly byte[] DATA = Enumerable.Repeat((byte)'x', 1024 * 256 + 1).ToArray();
@@ -260,19 +260,20 @@ public class SendfileMixin : LoopTestCase
     private void ForceFallback() =>
         Hooked.SendfileNativeHook = (_, _, _, _) => throw new SendfileNotAvailableError("sendfile syscall is not supported");
 
-    private (MySendfileProto Srv, MySendfileProto Cli) PrepareSendfile(int closeAfter = 0)
+    private (MySendfileProto Srv, MySendfileProto Cli) PrepareSendfile(int closeAfter = 0, bool isSsl = false)
     {
         var srvProto = new MySendfileProto(Loop, closeAfter);
         var srvSock = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         srvSock.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        var server = RunLoop(Loop.CreateServer(() => srvProto, sock: srvSock));
+        var server = RunLoop(Loop.CreateServer(() => srvProto, sock: srvSock, ssl: isSsl ? TlsSupport.ServerContext() : null));
         // Reduce the receive buffer size to test on relatively small data sets.
         srvSock.ReceiveBufferSize = BUF_SIZE;
 
         var cliSock = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         cliSock.Connect(srvSock.LocalEndPoint!);
         var cliProto = new MySendfileProto(Loop);
-        var (tr, _) = RunLoop(Loop.CreateConnection(() => cliProto, sock: cliSock));
+        var (tr, _) = RunLoop(Loop.CreateConnection(() => cliProto, sock: cliSock,
+            ssl: isSsl ? TlsSupport.DummyClientContext() : null, serverHostname: isSsl ? "127.0.0.1" : null));
         cliSock.SendBufferSize = BUF_SIZE;
         ((WriteTransport)tr).SetWriteBufferLimits(high: BUF_SIZE);
         RunLoop(srvProto.Connected!);
@@ -359,9 +360,11 @@ public class SendfileMixin : LoopTestCase
     }
 
     [Fact]
-    public void test_sendfile_pre_and_post_data()
+    public void test_sendfile_pre_and_post_data() => PreAndPostData(PrepareSendfile());
+
+    private void PreAndPostData((MySendfileProto Srv, MySendfileProto Cli) protos)
     {
-        var (srvProto, cliProto) = PrepareSendfile();
+        var (srvProto, cliProto) = protos;
         var prefix = Enumerable.Repeat("PREFIX__"u8.ToArray(), 1024).SelectMany(b => b).ToArray();
         var suffix = Enumerable.Repeat("--SUFFIX"u8.ToArray(), 1024).SelectMany(b => b).ToArray();
         var tr = (WriteTransport)cliProto.Transport!;
@@ -376,9 +379,11 @@ public class SendfileMixin : LoopTestCase
     }
 
     [Fact]
-    public void test_sendfile_partial()
+    public void test_sendfile_partial() => Partial(PrepareSendfile());
+
+    private void Partial((MySendfileProto Srv, MySendfileProto Cli) protos)
     {
-        var (srvProto, cliProto) = PrepareSendfile();
+        var (srvProto, cliProto) = protos;
         var ret = RunLoop(Loop.Sendfile(cliProto.Transport!, _file, 1000, 100));
         cliProto.Transport!.Close();
         RunLoop(srvProto.Done!);

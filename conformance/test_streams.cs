@@ -99,6 +99,91 @@ public class StreamTests : AsyncLoopTestCase
         }
     }
 
+    private void BasetestOpenConnectionNoLoopSsl(Func<Coroutine<(StreamReader Reader, StreamWriter Writer)>> openConnection)
+    {
+        TlsSupport.Prime();
+        var (reader, writer) = Loop.RunUntilComplete(openConnection());
+        writer.Write(B("GET / HTTP/1.0\r\n\r\n"));
+        Assert.EndsWith("\r\n\r\nTest message", Encoding.ASCII.GetString(Loop.RunUntilComplete(reader.Read())));
+        writer.Close();
+        Loop.RunUntilComplete(writer.WaitClosed());
+    }
+
+    [Fact]
+    public void test_open_connection_no_loop_ssl()
+    {
+        using var httpd = new TestHttpsServer();
+        BasetestOpenConnectionNoLoopSsl(() => Asyncio.OpenConnection(httpd.Host, httpd.Port, ssl: TlsSupport.DummyClientContext()));
+    }
+
+    [Fact]
+    public void test_open_unix_connection_no_loop_ssl()
+    {
+        TlsSupport.Prime();
+        var path = Path.Combine(Path.GetTempPath(), $"asyncio-sharp-{Guid.NewGuid():N}.sock");
+        async Coroutine Handle(StreamReader r, StreamWriter w)
+        {
+            await r.Readuntil(B("\r\n\r\n"));
+            w.Write(B("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nTest message"));
+            w.Close();
+            await w.WaitClosed();
+        }
+        var server = Loop.RunUntilComplete(Asyncio.StartUnixServer(Handle, path, ssl: TlsSupport.ServerContext()));
+        try
+        {
+            BasetestOpenConnectionNoLoopSsl(() => Asyncio.OpenUnixConnection(path, ssl: TlsSupport.DummyClientContext(), serverHostname: ""));
+        }
+        finally
+        {
+            server.Close();
+            Loop.RunUntilComplete(server.WaitClosed());
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void test_start_tls()
+    {
+        TlsSupport.Prime();
+        async Coroutine HandleClient(StreamReader clientReader, StreamWriter clientWriter)
+        {
+            var data1 = await clientReader.Readline();
+            clientWriter.Write(data1);
+            await clientWriter.Drain();
+            Assert.Null(clientWriter.GetExtraInfo("sslcontext"));
+            await clientWriter.StartTls(TlsSupport.ServerContext());
+            Assert.NotNull(clientWriter.GetExtraInfo("sslcontext"));
+            var data2 = await clientReader.Readline();
+            clientWriter.Write(data2);
+            await clientWriter.Drain();
+            clientWriter.Close();
+            await clientWriter.WaitClosed();
+        }
+        async Coroutine<(byte[], byte[])> Client(int port)
+        {
+            var (reader, writer) = await Asyncio.OpenConnection("127.0.0.1", port);
+            writer.Write(B("hello world 1!\n"));
+            await writer.Drain();
+            var msgback1 = await reader.Readline();
+            Assert.Null(writer.GetExtraInfo("sslcontext"));
+            await writer.StartTls(TlsSupport.DummyClientContext());
+            Assert.NotNull(writer.GetExtraInfo("sslcontext"));
+            writer.Write(B("hello world 2!\n"));
+            await writer.Drain();
+            var msgback2 = await reader.Readline();
+            writer.Close();
+            await writer.WaitClosed();
+            return (msgback1, msgback2);
+        }
+        var server = Loop.RunUntilComplete(Asyncio.StartServer(HandleClient, "127.0.0.1", 0));
+        var port = ((IPEndPoint)((Server)server).Sockets[0].LocalEndPoint!).Port;
+        var (msg1, msg2) = Loop.RunUntilComplete(Client(port));
+        server.Close();
+        Loop.RunUntilComplete(server.WaitClosed());
+        Assert.Equal(B("hello world 1!\n"), msg1);
+        Assert.Equal(B("hello world 2!\n"), msg2);
+    }
+
     [Fact]
     public void test_open_connection_error()
     {
@@ -835,5 +920,51 @@ public class StreamTests : AsyncLoopTestCase
         Loop.RunUntilComplete(wr.WaitClosed());
         Assert.True(rd.AtEof());
         Assert.Equal([], Loop.RunUntilComplete(rd.Read()));
+    }
+
+    [Fact]
+    public void test_read_all_from_pipe_reader()
+    {
+        // CPython has a child (Popen pass_fds) write 4 bytes into the pipe; what the test checks is read(-1) on a
+        // pipe transport whose reader's limit (1) is below half the data, so reading pauses and must be resumed.
+        // Here the test writes the bytes itself.
+        var (rfd, wfd) = Os.Pipe();
+        var pipe = Os.Open(rfd, FileAccess.Read);
+        var reader = new StreamReader(loop: Loop, limit: 1);
+        var protocol = new StreamReaderProtocol(reader, loop: Loop);
+        var (transport, _) = Loop.RunUntilComplete(Loop.ConnectReadPipe(() => protocol, pipe));
+        Os.Write(wfd, B("data"));
+        Os.Close(wfd);
+        Assert.Equal(B("data"), Loop.RunUntilComplete(reader.Read(-1)));
+        transport.Close();
+    }
+
+    [Fact]
+    public void test_streamreader_constructor_without_loop()
+    {
+        Asyncio.SetEventLoop(null);
+        var e = Assert.Throws<RuntimeError>(() => new StreamReader());
+        Assert.Contains("no current event loop", e.Message);
+    }
+
+    [Fact]
+    public void test_streamreaderprotocol_constructor_without_loop()
+    {
+        Asyncio.SetEventLoop(null);
+        var e = Assert.Throws<RuntimeError>(() => new StreamReaderProtocol(null));
+        Assert.Contains("no current event loop", e.Message);
+    }
+
+    private sealed class ReprTransport : Transport
+    {
+        public override string ToString() => "<Transport>";
+    }
+
+    [Fact]
+    public void test___repr__transport()
+    {
+        var stream = new StreamReader(loop: Loop);
+        stream.SetTransport(new ReprTransport());
+        Assert.Equal("<StreamReader transport=<Transport>>", stream.ToString());
     }
 }

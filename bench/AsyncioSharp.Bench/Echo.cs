@@ -22,6 +22,31 @@ public static class Echo
         await server.ServeForever();
     }
 
+    private static async Coroutine Handle(StreamReader reader, StreamWriter writer)
+    {
+        while (true)
+        {
+            var data = await reader.Read(65536);
+            if (data.Length == 0)
+            {
+                break;
+            }
+            writer.Write(data);
+            await writer.Drain();
+        }
+        writer.Close();
+    }
+
+    private static async Coroutine ServeStreams(int port)
+    {
+        var server = await Asyncio.StartServer(Handle, "127.0.0.1", port);
+        Console.WriteLine("ready");
+        await server.ServeForever();
+    }
+
+    /// <summary>Serves the streams echo (read(64 KiB), write, drain) on 127.0.0.1:<paramref name="port"/> until killed.</summary>
+    public static void RunStreams(int port) => Asyncio.Run(ServeStreams(port));
+
     /// <summary>Serves the Protocol echo on 127.0.0.1:<paramref name="port"/> until killed.</summary>
     public static void RunProtocol(int port) => Asyncio.Run(ServeProtocol(port));
 }

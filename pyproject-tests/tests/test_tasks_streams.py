@@ -6,6 +6,8 @@ import subprocess
 import sys
 import unittest
 
+from .echo import echo_round_trip
+
 
 class TaskTests(unittest.IsolatedAsyncioTestCase):
     async def test_gather_and_cancel(self):
@@ -60,27 +62,7 @@ class TaskTests(unittest.IsolatedAsyncioTestCase):
 
 class StreamTests(unittest.IsolatedAsyncioTestCase):
     async def test_echo_over_loopback(self):
-        async def handle(reader, writer):
-            while data := await reader.read(1024):
-                writer.write(data)
-                await writer.drain()
-            writer.close()
-            await writer.wait_closed()
-
-        server = await asyncio.start_server(handle, '127.0.0.1', 0)
-        port = server.sockets[0].getsockname()[1]
-        reader, writer = await asyncio.open_connection('127.0.0.1', port)
-        payload = b'x' * 200_000
-        writer.write(payload)
-        await writer.drain()
-        received = await reader.readexactly(len(payload))
-        self.assertEqual(received, payload)
-        writer.write_eof()
-        self.assertEqual(await reader.read(), b'')
-        writer.close()
-        await writer.wait_closed()
-        server.close()
-        await server.wait_closed()
+        await echo_round_trip(self, b'x' * 200_000)
 
     async def test_connection_refused(self):
         s = socket.socket()

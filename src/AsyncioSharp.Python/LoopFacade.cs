@@ -111,6 +111,85 @@ public sealed class LoopFacade
         future.SetException(error);
     }
 
+    /// <summary>True while Python runs the loop (this thread holds the GIL outside the I/O wait).</summary>
+    internal bool PythonDriven => _pythonDriven;
+
+    /// <summary>Runs <paramref name="action"/> holding the GIL (taken only when C# runs the loop).</summary>
+    internal void WithGil(Action action)
+    {
+        if (_pythonDriven)
+        {
+            action();
+            return;
+        }
+        using (Py.GIL())
+        {
+            action();
+        }
+    }
+
+    /// <summary>
+    /// Python's <c>create_connection(protocol_factory, host, port)</c> over the .NET transports: a future whose result is
+    /// the <see cref="PythonProtocol"/> (its <c>transport</c> and <c>protocol</c> are the Python objects).
+    /// </summary>
+    public Future create_connection(PyObject protocolFactory, PyObject makeTransport, string? host, int? port,
+        int family, int flags, PyObject? localAddr)
+    {
+        (string, int)? local = null;
+        if (localAddr is not null && !localAddr.IsNone())
+        {
+            local = (localAddr[0].As<string>(), localAddr[1].As<int>());
+        }
+        return _loop.CreateTask(Connect(protocolFactory, makeTransport, host, port, family, flags, local));
+    }
+
+    private async Coroutine<object?> Connect(PyObject protocolFactory, PyObject makeTransport, string? host, int? port,
+        int family, int flags, (string, int)? localAddr)
+    {
+        var (_, protocol) = await _loop.CreateConnection(() => MakeProtocol(protocolFactory, makeTransport), host, port,
+            family: (System.Net.Sockets.AddressFamily)family, flags: flags, localAddr: localAddr);
+        return protocol;
+    }
+
+    /// <summary>
+    /// Python's <c>create_server(protocol_factory, host, port, *, backlog, reuse_address, reuse_port, start_serving)</c>
+    /// over the .NET transports: a future whose result is the .NET <see cref="Server"/>.
+    /// </summary>
+    public Future create_server(PyObject protocolFactory, PyObject makeTransport, object? host, int? port, int family,
+        int flags, int backlog, bool? reuseAddress, bool? reusePort, bool startServing) =>
+        _loop.CreateTask(_loop.CreateServer(() => MakeProtocol(protocolFactory, makeTransport), host, port,
+            (System.Net.Sockets.AddressFamily)family, flags, backlog: backlog, reuseAddress: reuseAddress,
+            reusePort: reusePort, startServing: startServing));
+
+    private PythonProtocol MakeProtocol(PyObject protocolFactory, PyObject makeTransport)
+    {
+        PythonProtocol? made = null;
+        WithGil(() => made = new PythonProtocol(this, protocolFactory.Invoke(), makeTransport));
+        return made!;
+    }
+
+    /// <summary>The Python exception for a .NET one (see <see cref="PythonProtocol.ToPython"/>).</summary>
+    public static PyObject python_exception(Exception exc)
+    {
+        using (Py.GIL())
+        {
+            return PythonProtocol.ToPython(exc);
+        }
+    }
+
+    /// <summary>Python's <c>transport.write(data)</c>, <paramref name="data"/> a <c>bytes</c> object (read in place).</summary>
+    public static void write(WriteTransport transport, PyObject data) => transport.Write(PyBytes.Span(data));
+
+    /// <summary>Python's <c>transport.get_extra_info('peername' | 'sockname')</c>: the address tuple, or None.</summary>
+    public static PyObject address(BaseTransport transport, string name)
+    {
+        var endPoint = transport.GetExtraInfo(name) as System.Net.EndPoint;
+        using (Py.GIL())
+        {
+            return PythonProtocol.Address(endPoint);
+        }
+    }
+
     private void Drain()
     {
         // Python's drain returns True while callbacks remain for the next iteration: rescheduling from here saves a

@@ -632,6 +632,8 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     /// callbacks are ready), move due timers to the ready queue, then run exactly the callbacks ready now;
     /// callbacks they schedule wait for the next iteration.
     /// </summary>
+    // Runs every iteration: compiled optimized once, at first call, rather than at tier 0 and again later.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void RunOnce()
     {
         Tasks.Sweep(this);

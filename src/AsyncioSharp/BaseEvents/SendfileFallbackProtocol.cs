@@ -8,7 +8,7 @@ namespace AsyncioSharp;
 /// </summary>
 internal sealed class SendfileFallbackProtocol : Protocol
 {
-    private readonly FlowControlMixin _transport;
+    private readonly Transport _transport;
     private readonly BaseProtocol _proto;
     private readonly bool _shouldResumeReading;
     private readonly bool _shouldResumeWriting;
@@ -16,14 +16,14 @@ internal sealed class SendfileFallbackProtocol : Protocol
 
     internal SendfileFallbackProtocol(BaseTransport transp)
     {
-        if (transp is not FlowControlMixin flow)
+        if (transp is not (Transport flow and IFlowControlTransport flowControl))
         {
             throw new TypeError("transport should be _FlowControlMixin instance");
         }
         _transport = flow;
         _proto = flow.GetProtocol();
         _shouldResumeReading = flow.IsReading();
-        _shouldResumeWriting = flow.ProtocolPaused;
+        _shouldResumeWriting = flowControl.ProtocolPaused;
         flow.PauseReading();
         flow.SetProtocol(this);
         _writeReadyFut = _shouldResumeWriting ? Loop.CreateFuture() : null;

@@ -35,7 +35,8 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int epoll_ctl(int epfd, int op, int fd, EpollEvent* ev);
 
-    [LibraryImport("libc", SetLastError = true)]
+    /// <summary>epoll_wait(2); on failure the errno is <see cref="Marshal.GetLastSystemError"/>, read at once (see <see cref="Recv"/>).</summary>
+    [LibraryImport("libc")]
     internal static partial int epoll_wait(int epfd, EpollEvent* events, int maxevents, int timeout);
 
     [LibraryImport("libc", SetLastError = true)]
@@ -56,10 +57,10 @@ internal static unsafe partial class Libc
     /// <summary>The C library's text for an errno, as Python's <c>os.strerror</c> gives it.</summary>
     internal static string StrError(int errno) => Marshal.PtrToStringUTF8(strerror(errno)) ?? $"Unknown error {errno}";
 
-    /// <summary>An <see cref="OSError"/> for the last errno, with Python's message.</summary>
+    /// <summary>An <see cref="OSError"/> for the last errno (the subclass it selects, as Python raises), with Python's message.</summary>
     internal static OSError LastError()
     {
         var errno = Marshal.GetLastPInvokeError();
-        return new OSError(errno, StrError(errno));
+        return Errno.Error(errno, StrError(errno));
     }
 }

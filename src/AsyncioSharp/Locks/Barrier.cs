@@ -143,6 +143,9 @@ public class Barrier : LoopBoundMixin
         }
     }
 
+    /// <summary>Python's <c>_count</c>: the tasks inside the barrier, for tests.</summary>
+    internal int Count => _count;
+
     /// <summary>Python's <c>parties</c>.</summary>
     public int Parties => _parties;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AsyncioSharp.Interop;
 
@@ -86,7 +87,7 @@ internal sealed unsafe class EpollSelector : IDisposable
                 Control(Libc.EPOLL_CTL_ADD, fd, mask);
                 return;
             }
-            throw new OSError(errno, Libc.StrError(errno));
+            throw Errno.Error(errno);
         }
     }
 
@@ -94,6 +95,8 @@ internal sealed unsafe class EpollSelector : IDisposable
     /// Waits up to <paramref name="timeout"/> seconds (null: forever) and calls <paramref name="ready"/> with each
     /// ready fd and the events (EventRead | EventWrite) it is ready for.
     /// </summary>
+    // Runs for every I/O event: compiled optimized once, at first call, rather than at tier 0 and again later.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Select(double? timeout, Action<int, int> ready)
     {
         // Python rounds the timeout up to whole milliseconds, so a timer is never woken early.
@@ -106,12 +109,12 @@ internal sealed unsafe class EpollSelector : IDisposable
         Volatile.Write(ref _wakePending, 0);
         if (n < 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
+            var errno = Marshal.GetLastSystemError();
             if (errno == Libc.EINTR)
             {
                 return;
             }
-            throw new OSError(errno, Libc.StrError(errno));
+            throw Errno.Error(errno);
         }
         for (var i = 0; i < n; i++)
         {

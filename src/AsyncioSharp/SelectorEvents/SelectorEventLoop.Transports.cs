@@ -24,13 +24,13 @@ public partial class SelectorEventLoop
     internal byte[] ReadBuffer => _readBuffer ??= new byte[SelectorTransport.MaxSize];
 
     /// <summary>How many fds have a reader or writer registered (tests check that nothing is left behind).</summary>
-    internal int RegisteredFdCount => _fdHandles.Count;
+    internal int RegisteredFdCount => _fdHandleCount;
 
     /// <summary>True if a reader is registered for the fd (CPython's tests: <c>loop.assert_reader</c>).</summary>
-    internal bool HasReader(int fd) => _fdHandles.TryGetValue(fd, out var h) && h.Reader is { } r && !r.Cancelled();
+    internal bool HasReader(int fd) => IsPolling(fd, write: false);
 
     /// <summary>True if a writer is registered for the fd (CPython's tests: <c>loop.assert_writer</c>).</summary>
-    internal bool HasWriter(int fd) => _fdHandles.TryGetValue(fd, out var h) && h.Writer is { } w && !w.Cancelled();
+    internal bool HasWriter(int fd) => IsPolling(fd, write: true);
 
     /// <summary>Forgets the transport of a closed fd (the number may be reused at once).</summary>
     internal void ForgetTransport(int fd, BaseTransport transport)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace AsyncioSharp;
 
@@ -77,10 +78,10 @@ internal sealed class SelectorSocketTransport : SelectorTransport, IStartTlsComp
             FatalError(exc, "Fatal error: protocol.get_buffer() call failed.");
             return;
         }
-        var nbytes = _sock.Receive(buf.Span, SocketFlags.None, out var error);
-        if (error != SocketError.Success)
+        var nbytes = Recv(buf.Span, out var errno);
+        if (nbytes < 0)
         {
-            ReadFailed(error);
+            ReadFailed(errno);
             return;
         }
         if (nbytes == 0)
@@ -99,6 +100,8 @@ internal sealed class SelectorSocketTransport : SelectorTransport, IStartTlsComp
     }
 
     /// <summary>Python's <c>_read_ready__data_received()</c>.</summary>
+    // Runs for every I/O event: compiled optimized once, at first call, rather than at tier 0 and again later.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadReadyDataReceived()
     {
         if (_connLost != 0)
@@ -106,10 +109,10 @@ internal sealed class SelectorSocketTransport : SelectorTransport, IStartTlsComp
             return;
         }
         var buffer = _selectorLoop.ReadBuffer;
-        var nbytes = _sock.Receive(buffer, SocketFlags.None, out var error);
-        if (error != SocketError.Success)
+        var nbytes = Recv(buffer, out var errno);
+        if (nbytes < 0)
         {
-            ReadFailed(error);
+            ReadFailed(errno);
             return;
         }
         if (nbytes == 0)
@@ -131,13 +134,13 @@ internal sealed class SelectorSocketTransport : SelectorTransport, IStartTlsComp
         }
     }
 
-    private void ReadFailed(SocketError error)
+    private void ReadFailed(int errno)
     {
-        if (error is SocketError.WouldBlock or SocketError.Interrupted)
+        if (errno is Errno.EAGAIN or Errno.EINTR)
         {
             return;
         }
-        FatalError(Errno.Error(error), "Fatal read error on socket transport");
+        FatalError(Errno.Error(errno), "Fatal read error on socket transport");
     }
 
     /// <summary>Python's <c>_read_ready__on_eof()</c>: eof_received() returning true keeps the write side open.</summary>
@@ -174,6 +177,8 @@ internal sealed class SelectorSocketTransport : SelectorTransport, IStartTlsComp
     }
 
     /// <inheritdoc />
+    // Runs for every I/O event: compiled optimized once, at first call, rather than at tier 0 and again later.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Write(ReadOnlySpan<byte> data)
     {
         if (_eof)
@@ -196,8 +201,8 @@ internal sealed class SelectorSocketTransport : SelectorTransport, IStartTlsComp
         if (_buffer.Count == 0)
         {
             // Try to send at once; only what the socket does not take is buffered.
-            var n = _sock.Send(data, SocketFlags.None, out var error);
-            if (error == SocketError.Success)
+            var n = Send(data, out var errno);
+            if (n >= 0)
             {
                 data = data[n..];
                 if (data.IsEmpty)
@@ -205,9 +210,9 @@ internal sealed class SelectorSocketTransport : SelectorTransport, IStartTlsComp
                     return;
                 }
             }
-            else if (error is not (SocketError.WouldBlock or SocketError.Interrupted))
+            else if (errno is not (Errno.EAGAIN or Errno.EINTR))
             {
-                FatalError(Errno.Error(error), "Fatal write error on socket transport");
+                FatalError(Errno.Error(errno), "Fatal write error on socket transport");
                 return;
             }
             _selectorLoop.AddWriterCore(_sockFd, _writeReady);
@@ -223,16 +228,16 @@ internal sealed class SelectorSocketTransport : SelectorTransport, IStartTlsComp
         {
             return;
         }
-        var n = _sock.Send(_buffer.Pending, SocketFlags.None, out var error);
-        if (error != SocketError.Success)
+        var n = Send(_buffer.Pending, out var errno);
+        if (n < 0)
         {
-            if (error is SocketError.WouldBlock or SocketError.Interrupted)
+            if (errno is Errno.EAGAIN or Errno.EINTR)
             {
                 return;
             }
             _selectorLoop.RemoveWriterCore(_sockFd);
             _buffer.Clear();
-            var exc = Errno.Error(error);
+            var exc = Errno.Error(errno);
             FatalError(exc, "Fatal write error on socket transport");
             _emptyWaiter?.SetException(exc);
             return;

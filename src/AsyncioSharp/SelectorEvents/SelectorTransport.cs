@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
+using AsyncioSharp.Interop;
 
 namespace AsyncioSharp;
 
@@ -20,6 +21,7 @@ internal abstract class SelectorTransport : FlowControlMixin, IForceCloseTranspo
     private protected readonly SelectorEventLoop _selectorLoop;
     private protected readonly Socket _sock;
     private protected readonly int _sockFd;
+    private readonly SafeSocketHandle _sockHandle;
     private protected readonly WriteBuffer _buffer = new();
     private readonly Action _readReady;
     private BaseProtocol _protocol = null!;
@@ -43,6 +45,7 @@ internal abstract class SelectorTransport : FlowControlMixin, IForceCloseTranspo
         }
         _sock = sock;
         _sockFd = (int)sock.Handle;
+        _sockHandle = sock.SafeHandle;
         _readReady = ReadReady;
         SetProtocol(protocol);
         _server = server;
@@ -224,6 +227,31 @@ internal abstract class SelectorTransport : FlowControlMixin, IForceCloseTranspo
 
     /// <inheritdoc />
     public override int GetWriteBufferSize() => _buffer.Count;
+
+    /// <summary>
+    /// Python's <c>sock.recv_into(buf)</c>: the count (0 at EOF), or -1 with the errno. A socket closed under the
+    /// transport fails with EBADF, as Python's closed socket does, rather than touching a reused descriptor number.
+    /// </summary>
+    private protected int Recv(Span<byte> buf, out int errno)
+    {
+        if (_sockHandle.IsClosed)
+        {
+            errno = Errno.EBADF;
+            return -1;
+        }
+        return Libc.Recv(_sockFd, buf, out errno);
+    }
+
+    /// <summary>Python's <c>sock.send(data)</c>: the count sent, or -1 with the errno (EBADF once the socket is closed).</summary>
+    private protected int Send(ReadOnlySpan<byte> data, out int errno)
+    {
+        if (_sockHandle.IsClosed)
+        {
+            errno = Errno.EBADF;
+            return -1;
+        }
+        return Libc.Send(_sockFd, data, out errno);
+    }
 
     /// <summary>Python's <c>_add_reader(fd, callback)</c>: no reader while paused or once closing.</summary>
     private protected void AddReader()

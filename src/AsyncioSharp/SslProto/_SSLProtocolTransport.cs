@@ -9,7 +9,7 @@ namespace AsyncioSharp;
 /// connection sees. Writes are encrypted by its <see cref="SSLProtocol"/>; reads, flow control, close and abort
 /// go through it too. It cannot write EOF (TLS has no half-close), as in CPython.
 /// </summary>
-public sealed class _SSLProtocolTransport : Transport, IForceCloseTransport, IStartTlsCompatible
+public sealed class _SSLProtocolTransport : Transport, IForceCloseTransport, IStartTlsCompatible, IFlowControlTransport
 {
     private readonly SSLProtocol _sslProtocol;
 
@@ -39,6 +39,12 @@ public sealed class _SSLProtocolTransport : Transport, IForceCloseTransport, ISt
 
     /// <inheritdoc />
     public override bool IsClosing() => Closed;
+
+    /// <summary>Python's <c>_sendfile_compatible = _SendfileMode.FALLBACK</c>: sendfile over TLS reads and writes the file.</summary>
+    internal override SendfileMode SendfileCompatible => SendfileMode.Fallback;
+
+    /// <summary>Python's <c>_protocol_paused</c>, which sendfile's fallback reads: the TLS protocol's app-writing pause.</summary>
+    bool IFlowControlTransport.ProtocolPaused => Ssl.AppWritingPaused;
 
     /// <summary>Python's <c>close()</c>: flushes, sends close_notify and waits (up to the shutdown timeout) for the peer's.</summary>
     public override void Close()
@@ -84,9 +90,6 @@ public sealed class _SSLProtocolTransport : Transport, IForceCloseTransport, ISt
 
     /// <summary>Python's <c>get_read_buffer_size()</c>: ciphertext received but not yet decrypted.</summary>
     public int GetReadBufferSize() => Ssl.GetReadBufferSize();
-
-    /// <summary>Python's <c>_protocol_paused</c>, which sendfile's fallback reads.</summary>
-    internal bool ProtocolPaused => Ssl.AppWritingPaused;
 
     /// <inheritdoc />
     public override void Write(ReadOnlySpan<byte> data)

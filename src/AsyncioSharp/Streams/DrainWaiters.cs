@@ -17,6 +17,9 @@ internal sealed class DrainWaiters
 
     internal DrainWaiters(AbstractEventLoop loop) => _loop = loop;
 
+    /// <summary>True when <see cref="DrainHelper"/> would return at once: writing not paused, connection not lost.</summary>
+    internal bool Ready => !_paused && !_connectionLost;
+
     /// <summary>Python's <c>pause_writing()</c>.</summary>
     internal void PauseWriting()
     {
@@ -88,6 +91,9 @@ internal interface IStreamWriterProtocol
 {
     /// <summary>Python's <c>_drain_helper()</c>.</summary>
     Coroutine DrainHelper();
+
+    /// <summary>True when <see cref="DrainHelper"/> would return at once (drain()'s fast path, which skips the coroutine).</summary>
+    bool DrainReady { get; }
 
     /// <summary>Python's <c>_get_close_waiter(stream)</c>: the future <c>wait_closed()</c> awaits, or null.</summary>
     Future? GetCloseWaiter(StreamWriter stream);

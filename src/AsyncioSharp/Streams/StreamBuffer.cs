@@ -18,6 +18,15 @@ internal sealed class StreamBuffer
 
     internal void Append(ReadOnlySpan<byte> bytes)
     {
+        if (_length == 0)
+        {
+            // An empty buffer takes an array of the data's size, so that a read of it all returns that array (see
+            // Take) instead of copying it once more: the echo path's read(n) after each data_received.
+            _data = bytes.ToArray();
+            _start = 0;
+            _length = bytes.Length;
+            return;
+        }
         if (_start + _length + bytes.Length > _data.Length)
         {
             if (_length + bytes.Length <= _data.Length)
@@ -36,10 +45,17 @@ internal sealed class StreamBuffer
         _length += bytes.Length;
     }
 
-    /// <summary>Removes and returns the first <paramref name="n"/> bytes (all of them if fewer).</summary>
+    /// <summary>Removes and returns the first <paramref name="n"/> bytes (all of them if fewer); a whole array is handed over, not copied.</summary>
     internal byte[] Take(int n)
     {
         n = Math.Min(n, _length);
+        if (n == _data.Length)
+        {
+            var whole = _data;
+            _data = [];
+            Clear();
+            return whole;
+        }
         var chunk = _data.AsSpan(_start, n).ToArray();
         Consume(n);
         return chunk;

@@ -36,6 +36,8 @@ public class StreamFlowControlMixin : Protocol, IStreamWriterProtocol
 
     Coroutine IStreamWriterProtocol.DrainHelper() => DrainHelper();
 
+    bool IStreamWriterProtocol.DrainReady => _drain.Ready;
+
     /// <summary>Python's <c>_get_close_waiter(stream)</c>: not implemented by the mixin itself.</summary>
     internal virtual Future GetCloseWaiter(StreamWriter stream) => throw new NotImplementedException();
 

@@ -95,6 +95,10 @@ public class StreamWriter
             // Let connection_lost() run first, so that drain() raises instead of waiting forever.
             await Asyncio.Sleep(0);
         }
+        else if (Flow.DrainReady)
+        {
+            return;
+        }
         await Flow.DrainHelper();
     }
 

@@ -148,5 +148,7 @@ public class SubprocessStreamProtocol : SubprocessProtocol, IStreamWriterProtoco
 
     Coroutine IStreamWriterProtocol.DrainHelper() => _drain.DrainHelper();
 
+    bool IStreamWriterProtocol.DrainReady => _drain.Ready;
+
     Future? IStreamWriterProtocol.GetCloseWaiter(StreamWriter stream) => ReferenceEquals(stream, Stdin) ? _stdinClosed : null;
 }

@@ -7,7 +7,7 @@ namespace AsyncioSharp;
 /// Python's <c>transports._FlowControlMixin</c>: the write-buffer limits of a transport, and the protocol's
 /// pause_writing()/resume_writing() calls when the buffer goes above the high-water mark and back to the low one.
 /// </summary>
-internal abstract class FlowControlMixin : Transport
+internal abstract class FlowControlMixin : Transport, IFlowControlTransport
 {
     /// <summary>Python's default high-water mark: 64 KiB (the low one is a quarter of it).</summary>
     internal const int DefaultHighWater = 64 * 1024;
@@ -28,6 +28,8 @@ internal abstract class FlowControlMixin : Transport
 
     /// <summary>True between pause_writing() and resume_writing() (Python's <c>_protocol_paused</c>).</summary>
     internal bool ProtocolPaused => _protocolPaused;
+
+    bool IFlowControlTransport.ProtocolPaused => _protocolPaused;
 
     /// <summary>Python's <c>_maybe_pause_protocol()</c>.</summary>
     private protected void MaybePauseProtocol()

@@ -44,4 +44,19 @@ public class InvalidFdTests
         Assert.False(loop.RemoveReader(-1));
         Assert.False(loop.RemoveWriter(-1));
     }
+
+    [Fact]
+    public void regular_file_is_a_permission_error_and_leaves_nothing_registered()
+    {
+        // epoll refuses regular files with EPERM, which Python raises as PermissionError.
+        using var scope = new LoopScope();
+        var loop = scope.Loop;
+        var path = Path.GetTempFileName();
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.DeleteOnClose);
+        var fd = (int)file.SafeFileHandle.DangerousGetHandle();
+        var exc = Assert.Throws<PermissionError>(() => loop.AddReader(fd, () => { }));
+        Assert.Equal("[Errno 1] Operation not permitted", exc.Message);
+        Assert.False(loop.RemoveReader(fd));
+        Assert.Null(loop.GetKey(fd));
+    }
 }

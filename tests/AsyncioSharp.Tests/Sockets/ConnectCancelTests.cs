@@ -73,6 +73,7 @@ public class ConnectCancelTests
         acceptor.Join();
 
         Assert.True(cancelled > 0 && completed + cancelled == 1000);
-        Assert.Equal(fdsBefore, OpenFdCount());
+        // More descriptors than before would be a leak; fewer is an earlier test's garbage finalized meanwhile.
+        Assert.True(OpenFdCount() <= fdsBefore, $"{OpenFdCount() - fdsBefore} descriptor(s) left open");
     }
 }

@@ -112,31 +112,6 @@ public class ForeignPeerTests
         }
     }
 
-    private static Process Python(string script, params string[] args)
-    {
-        var psi = new ProcessStartInfo("python3", new[] { "-c", script }.Concat(args))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        return Process.Start(psi)!;
-    }
-
-    private const string PythonEchoServer = """
-        import socket
-        s = socket.create_server(('127.0.0.1', 0))
-        print(s.getsockname()[1], flush=True)
-        c, _ = s.accept()
-        while True:
-            d = c.recv(65536)
-            if not d:
-                break
-            c.sendall(d)
-        c.shutdown(socket.SHUT_WR)
-        c.close()
-        """;
-
     [Fact]
     public void client_against_cpython_server_round_trips_bytes_exactly()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -28,6 +29,33 @@ internal static class SocketTestSupport
     }
 
     internal static int PortOf(Socket sock) => ((IPEndPoint)sock.LocalEndPoint!).Port;
+
+    /// <summary>Starts <c>python3 -c script args...</c> with its stdout and stderr redirected.</summary>
+    internal static Process Python(string script, params string[] args)
+    {
+        var psi = new ProcessStartInfo("python3", new[] { "-c", script }.Concat(args))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        return Process.Start(psi)!;
+    }
+
+    /// <summary>A blocking CPython echo server: prints its port, echoes one connection until EOF, then shuts its write side.</summary>
+    internal const string PythonEchoServer = """
+        import socket
+        s = socket.create_server(('127.0.0.1', 0))
+        print(s.getsockname()[1], flush=True)
+        c, _ = s.accept()
+        while True:
+            d = c.recv(65536)
+            if not d:
+                break
+            c.sendall(d)
+        c.shutdown(socket.SHUT_WR)
+        c.close()
+        """;
 }
 
 /// <summary>Collects everything received; done when the connection is lost.</summary>

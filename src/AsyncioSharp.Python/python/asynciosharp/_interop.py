@@ -16,7 +16,7 @@ __all__ = ('wrap_dotnet_future', 'to_dotnet_future')
 
 def wrap_dotnet_future(net_future, *, loop=None):
     """A Python future that follows the .NET ``AsyncioSharp.Future`` (a C# task or future): result, exception
-    (the .NET exception object, a Python exception) and cancellation cross; cancelling the Python future cancels
+    (as the Python exception of the same kind, see PythonProtocol.ToPython) and cancellation cross; cancelling the Python future cancels
     the .NET one."""
     if loop is None:
         loop = events.get_event_loop()
@@ -30,7 +30,7 @@ def wrap_dotnet_future(net_future, *, loop=None):
             return
         exc = net.Exception()
         if exc is not None:
-            fut.set_exception(exc)
+            fut.set_exception(LoopFacade.python_exception(exc))
         else:
             fut.set_result(net.Result())
 

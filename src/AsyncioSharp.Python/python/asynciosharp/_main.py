@@ -1,6 +1,7 @@
 """What the ``asynciosharp`` command runs: a script, a module or a code string, as ``python3`` would."""
 
 import atexit
+import gc
 import io
 import multiprocessing
 import os
@@ -81,6 +82,8 @@ def _finish(code):
     try:
         threading._shutdown()
         atexit._run_exitfuncs()
+        # Finalizers run now, while the .NET objects they may touch are still bound.
+        gc.collect()
     except SystemExit as exc:
         code = _exit_code(exc)
     return code

@@ -1,0 +1,129 @@
+using System;
+using System.Net;
+using Python.Runtime;
+
+namespace AsyncioSharp.Python;
+
+/// <summary>
+/// A .NET protocol that drives a Python protocol object: the .NET transport calls it on the loop thread and each
+/// callback calls the Python method of the same name (data as <c>bytes</c>, errors as Python exceptions). Python
+/// gets a snake_case transport (<c>asynciosharp._transports.Transport</c>) over the .NET one.
+/// </summary>
+public sealed class PythonProtocol : Protocol
+{
+    private readonly LoopFacade _facade;
+    private readonly PyObject _makeTransport;
+
+    internal PythonProtocol(LoopFacade facade, PyObject protocol, PyObject makeTransport)
+    {
+        _facade = facade;
+        this.protocol = protocol;
+        _makeTransport = makeTransport;
+    }
+
+    /// <summary>The Python protocol object.</summary>
+    public PyObject protocol { get; }
+
+    /// <summary>The Python transport handed to <c>connection_made</c>.</summary>
+    public PyObject? transport { get; private set; }
+
+    /// <inheritdoc />
+    public override void ConnectionMade(BaseTransport transport) => _facade.WithGil(() =>
+    {
+        using var net = transport.ToPython();
+        this.transport = _makeTransport.Invoke(net, protocol);
+        protocol.InvokeMethod("connection_made", this.transport).Dispose();
+    });
+
+    /// <inheritdoc />
+    public override void DataReceived(ReadOnlySpan<byte> data)
+    {
+        if (_facade.PythonDriven)
+        {
+            DataReceivedCore(data);
+            return;
+        }
+        using (Py.GIL())
+        {
+            DataReceivedCore(data);
+        }
+    }
+
+    private void DataReceivedCore(ReadOnlySpan<byte> data)
+    {
+        using var bytes = PyBytes.From(data);
+        protocol.InvokeMethod("data_received", bytes).Dispose();
+    }
+
+    /// <inheritdoc />
+    public override bool EofReceived()
+    {
+        var keepOpen = false;
+        _facade.WithGil(() =>
+        {
+            using var result = protocol.InvokeMethod("eof_received");
+            keepOpen = result.IsTrue();
+        });
+        return keepOpen;
+    }
+
+    /// <inheritdoc />
+    public override void ConnectionLost(Exception? exc) => _facade.WithGil(() =>
+    {
+        using var pyExc = ToPython(exc);
+        protocol.InvokeMethod("connection_lost", pyExc).Dispose();
+    });
+
+    /// <inheritdoc />
+    public override void PauseWriting() => _facade.WithGil(() => protocol.InvokeMethod("pause_writing").Dispose());
+
+    /// <inheritdoc />
+    public override void ResumeWriting() => _facade.WithGil(() => protocol.InvokeMethod("resume_writing").Dispose());
+
+    /// <summary>
+    /// A .NET exception as Python sees it: a crossed Python exception is itself again; the OSError family is rebuilt
+    /// from errno (Python then picks ConnectionRefusedError, ConnectionResetError...); a builtin Python exception of
+    /// the same class name (TimeoutError, ValueError, TypeError, RuntimeError...) gets the message; anything else is
+    /// the .NET exception object. The caller holds the GIL.
+    /// </summary>
+    internal static PyObject ToPython(Exception? exc)
+    {
+        if (exc is null)
+        {
+            return PyObject.None;
+        }
+        if (exc is PythonError error)
+        {
+            return error.Value;
+        }
+        using var builtins = Py.Import("builtins");
+        if (exc is AsyncioSharp.OSError { Errno: { } errno } os)
+        {
+            using var code = new PyInt(errno);
+            using var text = new PyString(os.Strerror ?? os.Message);
+            using var osError = builtins.GetAttr("OSError");
+            return osError.Invoke(code, text);
+        }
+        var name = exc.GetType().Name;
+        if (exc.GetType().Namespace == "AsyncioSharp" && builtins.HasAttr(name))
+        {
+            using var type = builtins.GetAttr(name);
+            using var message = new PyString(exc.Message);
+            return type.Invoke(message);
+        }
+        return exc.ToPython();
+    }
+
+    /// <summary>An endpoint as Python's address tuple: (host, port), or (host, port, flowinfo, scope_id) for IPv6.</summary>
+    internal static PyObject Address(EndPoint? endPoint) => endPoint switch
+    {
+        IPEndPoint { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } v6 => new PyTuple(new PyObject[]
+        {
+            new PyString(v6.Address.ToString().Split('%')[0]), new PyInt(v6.Port), new PyInt(0), new PyInt((long)v6.Address.ScopeId),
+        }),
+        IPEndPoint ip => new PyTuple(new PyObject[] { new PyString(ip.Address.ToString()), new PyInt(ip.Port) }),
+        System.Net.Sockets.UnixDomainSocketEndPoint unix => new PyString(unix.ToString()),
+        null => PyObject.None,
+        _ => new PyString(endPoint.ToString()!),
+    };
+}

@@ -1,0 +1,173 @@
+"""Python faces of the .NET socket transports and servers (AsyncioSharp.SelectorSocketTransport, Server)."""
+
+import socket
+
+from asyncio import events
+from asyncio import transports
+from asyncio import trsock
+
+from AsyncioSharp.Python import LoopFacade
+
+from ._interop import wrap_dotnet_future
+
+__all__ = ('Transport', 'Server')
+
+
+class Transport(transports.Transport):
+    """The snake_case transport handed to a Python protocol whose connection the .NET loop drives."""
+
+    __slots__ = ('_net', '_protocol', '_extra_cache')
+
+    def __init__(self, net, protocol):
+        super().__init__()
+        self._net = net
+        self._protocol = protocol
+        self._extra_cache = {}
+
+    def get_extra_info(self, name, default=None):
+        if name in self._extra_cache:
+            return self._extra_cache[name]
+        if name in ('peername', 'sockname'):
+            value = LoopFacade.address(self._net, name)
+        elif name == 'socket':
+            sock = self._net.GetExtraInfo('socket')
+            value = None if sock is None else trsock.TransportSocket(_SocketView(sock))
+        else:
+            value = self._net.GetExtraInfo(name, default)
+            return value
+        self._extra_cache[name] = value
+        return default if value is None else value
+
+    def is_closing(self):
+        return self._net.IsClosing()
+
+    def close(self):
+        self._net.Close()
+
+    def abort(self):
+        self._net.Abort()
+
+    def write(self, data):
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f'data argument must be a bytes-like object, not {type(data).__name__!r}')
+        if data:
+            LoopFacade.write(self._net, data if type(data) is bytes else bytes(data))
+
+    def writelines(self, list_of_data):
+        self.write(b''.join(list_of_data))
+
+    def write_eof(self):
+        self._net.WriteEof()
+
+    def can_write_eof(self):
+        return self._net.CanWriteEof()
+
+    def pause_reading(self):
+        self._net.PauseReading()
+
+    def resume_reading(self):
+        self._net.ResumeReading()
+
+    def is_reading(self):
+        return self._net.IsReading()
+
+    def set_write_buffer_limits(self, high=None, low=None):
+        self._net.SetWriteBufferLimits(high, low)
+
+    def get_write_buffer_size(self):
+        return self._net.GetWriteBufferSize()
+
+    def get_write_buffer_limits(self):
+        limits = self._net.GetWriteBufferLimits()
+        return (limits.Item1, limits.Item2)
+
+    def get_protocol(self):
+        return self._protocol
+
+    def set_protocol(self, protocol):
+        raise NotImplementedError('set_protocol on a .NET-driven transport')
+
+    def __repr__(self):
+        return f'<asynciosharp.Transport {self._net}>'
+
+
+class Server(events.AbstractServer):
+    """asyncio's Server over a .NET AsyncioSharp.Server."""
+
+    def __init__(self, loop, net):
+        self._loop = loop
+        self._net = net
+
+    def __repr__(self):
+        return f'<{self.__class__.__name__} sockets={self.sockets!r}>'
+
+    def get_loop(self):
+        return self._loop
+
+    def is_serving(self):
+        return self._net.IsServing()
+
+    @property
+    def _sockets(self):
+        # CPython's Server._sockets: None once closed (tests and libraries look at it).
+        sockets = list(self._net.Sockets)
+        return sockets if sockets else None
+
+    @property
+    def sockets(self):
+        return tuple(trsock.TransportSocket(_SocketView(s)) for s in self._net.Sockets)
+
+    def close(self):
+        self._net.Close()
+
+    async def start_serving(self):
+        await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.StartServing()), loop=self._loop)
+
+    async def serve_forever(self):
+        await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.ServeForever()), loop=self._loop)
+
+    async def wait_closed(self):
+        await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.WaitClosed()), loop=self._loop)
+
+
+class _SocketView:
+    """A .NET Socket seen as a Python socket, for TransportSocket: each call runs on a socket.socket over the same
+    descriptor, detached afterwards, so the .NET socket stays the only owner (a duplicate would keep a closed
+    listener alive)."""
+
+    def __init__(self, net):
+        self._net = net
+
+    def fileno(self):
+        return self._net.Handle.ToInt32()
+
+    def _borrow(self):
+        return socket.socket(fileno=self.fileno())
+
+    @property
+    def family(self):
+        return self._attr('family')
+
+    @property
+    def type(self):
+        return self._attr('type')
+
+    @property
+    def proto(self):
+        return self._attr('proto')
+
+    def _attr(self, name):
+        sock = self._borrow()
+        try:
+            return getattr(sock, name)
+        finally:
+            sock.detach()
+
+    def __getattr__(self, name):
+        def call(*args):
+            sock = self._borrow()
+            try:
+                return getattr(sock, name)(*args)
+            finally:
+                sock.detach()
+        return call
