@@ -54,6 +54,13 @@ public sealed class TestSocketWrapper : IDisposable
         return buf;
     }
 
+    /// <summary>CPython's <c>recv(n)</c>: what one read gives, up to n bytes (empty at the end).</summary>
+    public byte[] Recv(int n)
+    {
+        var buf = new byte[n];
+        return buf[.._stream.Read(buf)];
+    }
+
     /// <summary>CPython's <c>sendall(data)</c>.</summary>
     public void SendAll(ReadOnlySpan<byte> data) => _stream.Write(data);
 
@@ -73,6 +80,18 @@ public sealed class TestSocketWrapper : IDisposable
             ssl.AuthenticateAsClient("");
         }
         _stream = ssl;
+    }
+
+    /// <summary>CPython's <c>unwrap()</c>: sends close_notify, waits for the peer's, and goes on in the clear.</summary>
+    public void Unwrap()
+    {
+        var ssl = (SslStream)_stream;
+        ssl.ShutdownAsync().GetAwaiter().GetResult();
+        var buf = new byte[1024];
+        while (ssl.Read(buf) > 0)
+        {
+        }
+        _stream = new NetworkStream(Sock, ownsSocket: false);
     }
 
     /// <summary>CPython's <c>shutdown(SHUT_RDWR)</c>.</summary>
@@ -119,16 +138,22 @@ public sealed class TcpPeerThread : IDisposable
 
     public int Port => ((IPEndPoint)Addr).Port;
 
-    /// <summary>A server thread: accepts one connection and runs <paramref name="serve"/> on it.</summary>
-    public static TcpPeerThread Server(Action<TestSocketWrapper> serve)
+    /// <summary>
+    /// A server thread: accepts <paramref name="maxClients"/> connections one after another and runs
+    /// <paramref name="serve"/> on each, as CPython's <c>tcp_server(server_prog, max_clients=...)</c>.
+    /// </summary>
+    public static TcpPeerThread Server(Action<TestSocketWrapper> serve, int maxClients = 1)
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
+        listener.Listen(maxClients);
         return new TcpPeerThread(listener, () =>
         {
-            using var sock = new TestSocketWrapper(listener.Accept());
-            serve(sock);
+            for (var i = 0; i < maxClients; i++)
+            {
+                using var sock = new TestSocketWrapper(listener.Accept());
+                serve(sock);
+            }
         });
     }
 

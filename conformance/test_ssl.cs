@@ -10,7 +10,7 @@ using Xunit;
 namespace AsyncioSharp.Conformance;
 
 /// <summary>CPython's <c>test_ssl.TestSSL</c>: the tests that need no streams and are not test_sslproto's own.</summary>
-public class TestSSL : LoopTestCase
+public partial class TestSSL : LoopTestCase
 {
     static TestSSL() => TlsSupport.Prime();
 

@@ -1,6 +1,6 @@
 /* TLS echo load generator (OpenSSL): C connections, each sends SIZE bytes over TLS and waits for all of them
    back (checked byte for byte), for SECONDS; prints "<requests> <seconds>". With CONNECTIONS = "handshake" it
-   instead does full handshakes (no session reuse) one after another for SECONDS; prints "<handshakes> <seconds>".
+   instead does full handshakes (no session reuse) one after another for SECONDS (after the same 0.5 s warm-up); prints "<handshakes> <seconds>".
    The sockets stay blocking: epoll says which connection has bytes, SSL_read then takes whole records.
    Usage: tls_load PORT CONNECTIONS SIZE SECONDS | tls_load PORT handshake SECONDS */
 #include <netinet/in.h>
@@ -40,9 +40,11 @@ int main(int argc, char **argv) {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     if (strcmp(argv[2], "handshake") == 0) {
-        double seconds = atof(argv[3]), start = now(), end = start + seconds;
+        double seconds = atof(argv[3]), warm = now() + 0.5, end = warm + seconds;
         long n = 0;
-        while (now() < end) {
+        int measuring = 0;
+        for (double t = now(); t < end; t = now()) {
+            if (!measuring && t >= warm) { measuring = 1; n = 0; }
             int fd;
             SSL *ssl = connect_tls(ctx, port, &fd);
             SSL_shutdown(ssl);
@@ -50,7 +52,7 @@ int main(int argc, char **argv) {
             close(fd);
             n++;
         }
-        printf("%ld %.3f\n", n, now() - start);
+        printf("%ld %.3f\n", n, now() - warm);
         return 0;
     }
     int nc = atoi(argv[2]);

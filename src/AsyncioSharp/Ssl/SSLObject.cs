@@ -28,7 +28,13 @@ public sealed class SSLObject
     private readonly SslStream _stream;
     private readonly MemoryBIO _incoming;
     private readonly int _ownerThread = Environment.CurrentManagedThreadId;
-    private readonly byte[] _readBuffer = new byte[64 * 1024];
+    // Room for one whole TLS record's plaintext, so a read never stops inside a record for want of space.
+    private const int MinReadRoom = 16 * 1024;
+    private const int WriteChunk = 16 * 1024;
+
+    private byte[] _readBuffer = new byte[256 * 1024];
+    private int _pendingReadOffset;
+    private byte[] _writeScratch = new byte[WriteChunk];
     private int _readStart;
     private int _readCount;
     private Task? _handshake;
@@ -110,15 +116,14 @@ public sealed class SSLObject
         _handshakeDone = true;
     }
 
-    /// <summary>Python's <c>read(len=1024)</c>: up to len decrypted bytes; empty once the peer sent close_notify.</summary>
+    /// <summary>
+    /// Python's <c>read(len=1024)</c>: up to len decrypted bytes; empty once the peer sent close_notify, or
+    /// SSLZeroReturnError when ours went first (OpenSSL's SSL_ERROR_ZERO_RETURN after both shutdowns).
+    /// </summary>
     public byte[] Read(int len = 1024)
     {
         var buffer = new byte[len];
-        var n = ReadInto(buffer);
-        if (n < 0)
-        {
-            throw new SSLWantReadError();
-        }
+        var n = Read(len, buffer);
         return n == len ? buffer : buffer.AsSpan(0, n).ToArray();
     }
 
@@ -126,6 +131,10 @@ public sealed class SSLObject
     public int Read(int len, Memory<byte> buffer)
     {
         var n = TryRead(len, buffer);
+        if (n == 0 && len > 0 && _shutdownSent)
+        {
+            throw new SSLZeroReturnError(6, $"TLS/SSL connection has been closed (EOF) (_ssl.c:{ReadLine})");
+        }
         return n >= 0 ? n : throw new SSLWantReadError();
     }
 
@@ -147,6 +156,36 @@ public sealed class SSLObject
         {
             _driving--;
         }
+    }
+
+    /// <summary>
+    /// <see cref="Write"/> for bytes the caller keeps only during the call: they go through a scratch buffer a record
+    /// at a time instead of a copy of the whole. Returns how many were taken; fewer than all where Python's write
+    /// would raise SSLWantReadError (the handshake or an earlier write still waits).
+    /// </summary>
+    internal int WriteTransient(ReadOnlySpan<byte> data)
+    {
+        var taken = 0;
+        try
+        {
+            while (taken < data.Length)
+            {
+                var n = Math.Min(data.Length - taken, _writeScratch.Length);
+                data.Slice(taken, n).CopyTo(_writeScratch);
+                Write(_writeScratch.AsMemory(0, n));
+                taken += n;
+                if (_pendingWrite is not null)
+                {
+                    // The waiting write keeps the scratch buffer.
+                    _writeScratch = new byte[WriteChunk];
+                    break;
+                }
+            }
+        }
+        catch (SSLWantReadError)
+        {
+        }
+        return taken;
     }
 
     private int WriteCore(ReadOnlyMemory<byte> data)
@@ -346,6 +385,33 @@ public sealed class SSLObject
         _stream.Dispose();
     }
 
+    /// <summary>
+    /// Decrypts everything the ciphertext received so far holds and returns it in place, without the copy a read
+    /// into the caller's buffer costs; <paramref name="closeNotify"/> tells whether the peer's close_notify followed.
+    /// The bytes stay valid until the next read.
+    /// </summary>
+    internal ReadOnlySpan<byte> ReadAvailable(out bool closeNotify)
+    {
+        _driving++;
+        try
+        {
+            DoHandshake();
+            while (!_closeNotifyReceived && Fill())
+            {
+            }
+            closeNotify = _closeNotifyReceived;
+            var start = _readStart;
+            var count = _readCount;
+            _readStart = 0;
+            _readCount = 0;
+            return _readBuffer.AsSpan(start, count);
+        }
+        finally
+        {
+            _driving--;
+        }
+    }
+
     private int ReadInto(Span<byte> destination)
     {
         _driving++;
@@ -377,7 +443,7 @@ public sealed class SSLObject
         return n;
     }
 
-    /// <summary>Takes the next decrypted chunk into the read buffer; false when the stream waits for ciphertext.</summary>
+    /// <summary>Appends the next decrypted chunk to the read buffer; false when the stream waits for ciphertext.</summary>
     private bool Fill()
     {
         int n;
@@ -393,17 +459,23 @@ public sealed class SSLObject
             {
                 throw SslErrors.Map(done.Exception!.InnerException!, ReadLine);
             }
+            // A read only waits once everything before it was taken, so its bytes are all there is.
             n = done.Result;
+            _readStart = _pendingReadOffset;
+            _readCount = n;
         }
         else
         {
+            MakeReadRoom();
+            var offset = _readStart + _readCount;
             var previous = SynchronizationContext.Current;
             SynchronizationContext.SetSynchronizationContext(null);
             try
             {
-                var read = _stream.ReadAsync(_readBuffer);
+                var read = _stream.ReadAsync(_readBuffer.AsMemory(offset));
                 if (!read.IsCompleted)
                 {
+                    _pendingReadOffset = offset;
                     _pendingRead = read.AsTask();
                     Watch(_pendingRead);
                     return false;
@@ -418,14 +490,30 @@ public sealed class SSLObject
             {
                 SynchronizationContext.SetSynchronizationContext(previous);
             }
+            _readCount += n;
         }
-        _readStart = 0;
-        _readCount = n;
         if (n == 0)
         {
             _closeNotifyReceived = true;
         }
         return true;
+    }
+
+    /// <summary>Leaves room for a whole record after the buffered bytes: moved to the front, or the buffer grown.</summary>
+    private void MakeReadRoom()
+    {
+        if (_readCount == 0)
+        {
+            _readStart = 0;
+        }
+        if (_readBuffer.Length - _readStart - _readCount >= MinReadRoom)
+        {
+            return;
+        }
+        var target = _readCount + MinReadRoom > _readBuffer.Length ? new byte[_readBuffer.Length * 2] : _readBuffer;
+        Buffer.BlockCopy(_readBuffer, _readStart, target, 0, _readCount);
+        _readBuffer = target;
+        _readStart = 0;
     }
 
     private Task StartHandshake()

@@ -51,7 +51,6 @@ public sealed class SSLProtocol : BufferedProtocol
     private readonly Dictionary<string, object?> _extra = new();
     private readonly LinkedList<ReadOnlyMemory<byte>> _writeBacklog = new();
     private byte[] _sslBuffer = new byte[MaxSize];
-    private byte[] _readChunk = new byte[MaxSize];
     private Future? _waiter;
     private BaseProtocol? _appProtocol;
     private _SSLProtocolTransport? _appTransport;
@@ -586,6 +585,39 @@ public sealed class SSLProtocol : BufferedProtocol
         }
     }
 
+    /// <summary>
+    /// <see cref="WriteAppdata(IEnumerable{ReadOnlyMemory{byte}})"/> for one buffer the caller keeps only during the
+    /// call: encrypted at once when nothing waits before it, so only what must wait is copied.
+    /// </summary>
+    internal void WriteAppdata(ReadOnlySpan<byte> data)
+    {
+        if (_state == SSLProtocolState.WRAPPED && _writeBacklog.Count == 0)
+        {
+            try
+            {
+                data = data[_sslobj.WriteTransient(data)..];
+                if (data.IsEmpty)
+                {
+                    ProcessOutgoing();
+                    return;
+                }
+            }
+            catch (Exception ex)
+            {
+                FatalError(ex, "Fatal error on SSL protocol");
+                return;
+            }
+        }
+        WriteAppdata(new ReadOnlyMemory<byte>[] { data.ToArray() });
+    }
+
+    /// <summary>What <c>_SSLProtocolTransport._test__append_write_backlog</c> does to the protocol.</summary>
+    internal void AppendWriteBacklog(ReadOnlyMemory<byte> data)
+    {
+        _writeBacklog.AddLast(data);
+        _writeBufferSize += data.Length;
+    }
+
     private void DoWrite()
     {
         try
@@ -701,27 +733,13 @@ public sealed class SSLProtocol : BufferedProtocol
 
     private void DoReadCopied()
     {
-        var total = 0;
-        var count = 1;
-        // TryRead's -1 is Python's SSLWantReadError, which ends the loop the same way.
-        while (true)
+        // Everything decrypted so far in one piece, as CPython joins its chunks; read in place, not copied out.
+        var data = _sslobj.ReadAvailable(out var closeNotify);
+        if (!data.IsEmpty && _appProtocol is Protocol app)
         {
-            if (total == _readChunk.Length)
-            {
-                Array.Resize(ref _readChunk, _readChunk.Length * 2);
-            }
-            count = _sslobj.TryRead(_readChunk.Length - total, _readChunk.AsMemory(total));
-            if (count <= 0)
-            {
-                break;
-            }
-            total += count;
+            app.DataReceived(data);
         }
-        if (total > 0 && _appProtocol is Protocol app)
-        {
-            app.DataReceived(_readChunk.AsSpan(0, total));
-        }
-        if (count == 0)
+        if (closeNotify)
         {
             // close_notify
             CallEofReceived();

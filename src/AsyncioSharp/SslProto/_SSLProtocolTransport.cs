@@ -25,7 +25,8 @@ public sealed class _SSLProtocolTransport : Transport, IForceCloseTransport, ISt
     /// <summary>Python's <c>_closed</c>.</summary>
     internal bool Closed { get; set; }
 
-    private SSLProtocol Ssl => _sslProtocol;
+    /// <summary>Python's <c>_ssl_protocol</c>.</summary>
+    internal SSLProtocol Ssl => _sslProtocol;
 
     /// <inheritdoc />
     public override object? GetExtraInfo(string name, object? @default = null) => Ssl.GetExtraInfo(name, @default);
@@ -97,12 +98,15 @@ public sealed class _SSLProtocolTransport : Transport, IForceCloseTransport, ISt
         {
             return;
         }
-        Ssl.WriteAppdata(new ReadOnlyMemory<byte>[] { data.ToArray() });
+        Ssl.WriteAppdata(data);
     }
 
     /// <inheritdoc />
     public override void Writelines(IEnumerable<byte[]> listOfData) =>
         Ssl.WriteAppdata(listOfData.Select(d => (ReadOnlyMemory<byte>)d.ToArray()).ToList());
+
+    /// <summary>Python's <c>_test__append_write_backlog(data)</c>: queues bytes as if a write had to wait (for tests only).</summary>
+    internal void TestAppendWriteBacklog(byte[] data) => Ssl.AppendWriteBacklog(data);
 
     /// <summary>Python's <c>write_eof()</c>: raises NotImplementedError, as TLS transports cannot half-close.</summary>
     public override void WriteEof() => throw new NotImplementedException();
