@@ -177,9 +177,6 @@ public sealed class LoopFacade
         }
     }
 
-    /// <summary>Python's <c>transport.write(data)</c>, <paramref name="data"/> a <c>bytes</c> object (read in place).</summary>
-    public static void write(WriteTransport transport, PyObject data) => transport.Write(PyBytes.Span(data));
-
     /// <summary>Python's <c>transport.get_extra_info('peername' | 'sockname')</c>: the address tuple, or None.</summary>
     public static PyObject address(BaseTransport transport, string name)
     {

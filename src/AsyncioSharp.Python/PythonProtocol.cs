@@ -9,7 +9,7 @@ namespace AsyncioSharp.Python;
 /// callback calls the Python method of the same name (data as <c>bytes</c>, errors as Python exceptions). Python
 /// gets a snake_case transport (<c>asynciosharp._transports.Transport</c>) over the .NET one.
 /// </summary>
-public sealed class PythonProtocol : Protocol
+public sealed unsafe class PythonProtocol : Protocol
 {
     private readonly LoopFacade _facade;
     private readonly PyObject _makeTransport;
@@ -31,7 +31,8 @@ public sealed class PythonProtocol : Protocol
     public override void ConnectionMade(BaseTransport transport) => _facade.WithGil(() =>
     {
         using var net = transport.ToPython();
-        this.transport = _makeTransport.Invoke(net, protocol);
+        using var natives = transport is Transport stream ? NativeTransport.Functions(stream) : PyObject.None;
+        this.transport = _makeTransport.Invoke(net, protocol, natives);
         protocol.InvokeMethod("connection_made", this.transport).Dispose();
     });
 
@@ -49,10 +50,26 @@ public sealed class PythonProtocol : Protocol
         }
     }
 
+    // The hot path: bytes made and the method called through the C API (the loop thread holds the GIL).
     private void DataReceivedCore(ReadOnlySpan<byte> data)
     {
-        using var bytes = PyBytes.From(data);
-        protocol.InvokeMethod("data_received", bytes).Dispose();
+        IntPtr bytes;
+        fixed (byte* start = data)
+        {
+            bytes = CApi.PyBytes_FromStringAndSize(start, data.Length);
+        }
+        if (bytes == IntPtr.Zero)
+        {
+            throw CApi.FetchError();
+        }
+        try
+        {
+            CApi.Py_DecRef(CApi.CallMethod(CApi.Address(protocol), Names.DataReceived, bytes));
+        }
+        finally
+        {
+            CApi.Py_DecRef(bytes);
+        }
     }
 
     /// <inheritdoc />
@@ -61,8 +78,14 @@ public sealed class PythonProtocol : Protocol
         var keepOpen = false;
         _facade.WithGil(() =>
         {
-            using var result = protocol.InvokeMethod("eof_received");
-            keepOpen = result.IsTrue();
+            var result = CApi.CallMethod(CApi.Address(protocol), Names.EofReceived, IntPtr.Zero);
+            var truth = CApi.PyObject_IsTrue(result);
+            CApi.Py_DecRef(result);
+            if (truth < 0)
+            {
+                throw CApi.FetchError();
+            }
+            keepOpen = truth > 0;
         });
         return keepOpen;
     }
@@ -75,10 +98,28 @@ public sealed class PythonProtocol : Protocol
     });
 
     /// <inheritdoc />
-    public override void PauseWriting() => _facade.WithGil(() => protocol.InvokeMethod("pause_writing").Dispose());
+    public override void PauseWriting() => CallNoArgs(Names.PauseWriting);
 
     /// <inheritdoc />
-    public override void ResumeWriting() => _facade.WithGil(() => protocol.InvokeMethod("resume_writing").Dispose());
+    public override void ResumeWriting() => CallNoArgs(Names.ResumeWriting);
+
+    private void CallNoArgs(IntPtr name) =>
+        _facade.WithGil(() => CApi.Py_DecRef(CApi.CallMethod(CApi.Address(protocol), name, IntPtr.Zero)));
+
+    /// <summary>Interned method names of the hot protocol callbacks.</summary>
+    private static class Names
+    {
+        public static readonly IntPtr DataReceived = Intern("data_received");
+        public static readonly IntPtr EofReceived = Intern("eof_received");
+        public static readonly IntPtr PauseWriting = Intern("pause_writing");
+        public static readonly IntPtr ResumeWriting = Intern("resume_writing");
+
+        private static IntPtr Intern(string name)
+        {
+            CApi.Bind();
+            return CApi.Intern(name);
+        }
+    }
 
     /// <summary>
     /// A .NET exception as Python sees it: a crossed Python exception is itself again; the OSError family is rebuilt
