@@ -17,24 +17,53 @@ public sealed unsafe class PythonProtocol : Protocol
     internal PythonProtocol(LoopFacade facade, PyObject protocol, PyObject makeTransport)
     {
         _facade = facade;
-        this.protocol = protocol;
         _makeTransport = makeTransport;
+        this.protocol = protocol;
+        _buffered = IsBuffered(protocol);
     }
 
+    private bool _buffered;
+
     /// <summary>The Python protocol object.</summary>
-    public PyObject protocol { get; }
+    public PyObject protocol { get; private set; }
 
     /// <summary>The Python transport handed to <c>connection_made</c>.</summary>
     public PyObject? transport { get; private set; }
 
+    /// <summary>Python's <c>transport.set_protocol(protocol)</c>: the callbacks go to <paramref name="protocol"/> from now on.</summary>
+    public void replace_protocol(PyObject protocol)
+    {
+        using (Py.GIL())
+        {
+            this.protocol = protocol;
+            _buffered = IsBuffered(protocol);
+        }
+    }
+
     /// <inheritdoc />
     public override void ConnectionMade(BaseTransport transport) => _facade.WithGil(() =>
     {
-        using var net = transport.ToPython();
-        using var natives = transport is Transport stream ? NativeTransport.Functions(stream) : PyObject.None;
-        this.transport = _makeTransport.Invoke(net, protocol, natives);
-        protocol.InvokeMethod("connection_made", this.transport).Dispose();
+        Wrap(transport);
+        protocol.InvokeMethod("connection_made", this.transport!).Dispose();
     });
+
+    /// <summary>Makes <see cref="transport"/> the Python face of <paramref name="net"/>; the caller holds the GIL.</summary>
+    internal void Wrap(BaseTransport net)
+    {
+        using var netPy = net.ToPython();
+        using var natives = net is Transport stream ? NativeTransport.Functions(stream) : PyObject.None;
+        using var self = this.ToPython();
+        transport = _makeTransport.Invoke(netPy, protocol, natives, self);
+    }
+
+    // A Python BufferedProtocol gets its data copied into get_buffer()'s buffer by asyncio's own helper, as CPython's
+    // sslproto feeds one.
+    private static bool IsBuffered(PyObject protocol)
+    {
+        using var protocols = Py.Import("asyncio.protocols");
+        using var bufferedType = protocols.GetAttr("BufferedProtocol");
+        return protocol.IsInstance(bufferedType);
+    }
 
     /// <inheritdoc />
     public override void DataReceived(ReadOnlySpan<byte> data)
@@ -64,12 +93,25 @@ public sealed unsafe class PythonProtocol : Protocol
         }
         try
         {
+            if (_buffered)
+            {
+                FeedBuffered(bytes);
+                return;
+            }
             CApi.Py_DecRef(CApi.CallMethod(CApi.Address(protocol), Names.DataReceived, bytes));
         }
         finally
         {
             CApi.Py_DecRef(bytes);
         }
+    }
+
+    private void FeedBuffered(IntPtr bytes)
+    {
+        using var protocols = Py.Import("asyncio.protocols");
+        CApi.Py_IncRef(bytes);
+        using var data = CApi.Steal(bytes);
+        protocols.InvokeMethod("_feed_data_to_buffered_proto", protocol, data).Dispose();
     }
 
     /// <inheritdoc />
@@ -137,6 +179,10 @@ public sealed unsafe class PythonProtocol : Protocol
         {
             return error.Value;
         }
+        if (exc is AsyncioSharp.Ssl.SSLError ssl)
+        {
+            return SslError(ssl);
+        }
         using var builtins = Py.Import("builtins");
         if (exc is AsyncioSharp.OSError { Errno: { } errno } os)
         {
@@ -153,6 +199,44 @@ public sealed unsafe class PythonProtocol : Protocol
             return type.Invoke(message);
         }
         return exc.ToPython();
+    }
+
+    // The ssl module's exception of the same name, with CPython's (errno, strerror) args and reason/library.
+    private static PyObject SslError(AsyncioSharp.Ssl.SSLError exc)
+    {
+        using var module = Py.Import("ssl");
+        var name = exc.GetType().Name;
+        using var type = module.GetAttr(module.HasAttr(name) ? name : "SSLError");
+        using var text = new PyString(exc.Strerror ?? exc.Message);
+        PyObject error;
+        if (exc.Errno is { } errno)
+        {
+            using var code = new PyInt(errno);
+            error = type.Invoke(code, text);
+        }
+        else
+        {
+            error = type.Invoke(text);
+        }
+        SetOptional(error, "reason", exc.Reason);
+        SetOptional(error, "library", exc.Library);
+        if (exc is AsyncioSharp.Ssl.SSLCertVerificationError verify)
+        {
+            using var verifyCode = new PyInt(verify.VerifyCode);
+            error.SetAttr("verify_code", verifyCode);
+            using var verifyMessage = new PyString(verify.VerifyMessage);
+            error.SetAttr("verify_message", verifyMessage);
+        }
+        return error;
+    }
+
+    private static void SetOptional(PyObject target, string name, string? value)
+    {
+        if (value is not null)
+        {
+            using var text = new PyString(value);
+            target.SetAttr(name, text);
+        }
     }
 
     /// <summary>An endpoint as Python's address tuple: (host, port), or (host, port, flowinfo, scope_id) for IPv6.</summary>

@@ -16,11 +16,12 @@ import clr  # noqa: F401  (Python.NET: makes .NET namespaces importable)
 from AsyncioSharp.Python import LoopFacade
 
 from . import _interop
+from . import _ssl
 from . import _transports
 
 __all__ = ('EventLoop', 'EventLoopPolicy')
 
-# ASYNCIOSHARP_TRANSPORTS=dotnet makes the .NET socket transports the default for plain TCP (see EventLoop).
+# ASYNCIOSHARP_TRANSPORTS=cpython makes CPython's socket transports (on the .NET selector) the default for TCP.
 _DOTNET_TRANSPORTS = os.environ.get('ASYNCIOSHARP_TRANSPORTS') == 'dotnet'
 
 
@@ -86,8 +87,8 @@ class _NetSelector:
 class EventLoop(unix_events.SelectorEventLoop):
     """An asyncio event loop run by the AsyncioSharp .NET loop.
 
-    ``dotnet_transports=True`` (or ASYNCIOSHARP_TRANSPORTS=dotnet) routes plain-TCP create_connection and
-    create_server through the .NET socket transports.
+    TCP create_connection, create_server and start_tls go through the .NET socket transports and TLS;
+    ``dotnet_transports=False`` (or ASYNCIOSHARP_TRANSPORTS=cpython) keeps CPython's transports instead.
 
     Python's ready queue (``call_soon``) stays a Python deque, drained by one .NET callback per loop iteration;
     timers (``call_at``/``call_later``), fd callbacks (``add_reader``/``add_writer``) and the blocking wait are the
@@ -266,25 +267,49 @@ class EventLoop(unix_events.SelectorEventLoop):
                 break
         return self._scheduled[0]._when if self._scheduled else None
 
-    # Connections: with dotnet_transports, plain TCP goes through the .NET socket transports, which drive the Python
-    # protocol; the rest (and everything by default) uses CPython's transports on this loop's .NET selector, which
-    # measured faster (each Python-to-.NET call through Python.NET's binder costs microseconds) and supports
-    # start_tls and ResourceWarnings.
+    # Connections: TCP goes through the .NET socket transports (and TLS through the .NET SSLProtocol, a Python
+    # ssl.SSLContext being mirrored, see _ssl.py), which drive the Python protocol; arguments of a kind the .NET path
+    # does not take (a host list, a non-TCP sock, ...) and dotnet_transports=False (ASYNCIOSHARP_TRANSPORTS=cpython)
+    # use CPython's transports on this loop's .NET selector.
+
+    def _dotnet_args(self, host, port, ssl, sock, local_addr=None):
+        if not self._dotnet_transports:
+            return False
+        if host is not None and not isinstance(host, str):
+            return False
+        if port is not None and (type(port) is not int):
+            return False
+        if not (ssl is None or type(ssl) is bool or isinstance(ssl, (_ssl.ssl.SSLContext, _ssl.NetContext))):
+            return False
+        if sock is not None:
+            if host is not None or port is not None or not isinstance(sock, socket.socket):
+                return False
+            if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.type != socket.SOCK_STREAM:
+                return False
+        if local_addr is not None and not (isinstance(local_addr, tuple) and len(local_addr) == 2
+                                           and isinstance(local_addr[0], str) and type(local_addr[1]) is int):
+            return False
+        return True
 
     async def create_connection(self, protocol_factory, host=None, port=None, *, ssl=None, family=0, proto=0,
                                 flags=0, sock=None, local_addr=None, server_hostname=None,
                                 ssl_handshake_timeout=None, ssl_shutdown_timeout=None,
                                 happy_eyeballs_delay=None, interleave=None):
-        if (ssl or sock is not None or server_hostname is not None or ssl_handshake_timeout is not None
-                or ssl_shutdown_timeout is not None or happy_eyeballs_delay is not None or interleave is not None
-                or proto or not self._dotnet_transports or not isinstance(host, str) or not isinstance(port, int)):
+        if (not self._dotnet_args(host, port, ssl, sock, local_addr)
+                or (sock is not None and ssl and not server_hostname)
+                or (server_hostname is not None and not isinstance(server_hostname, str))):
             return await super().create_connection(
                 protocol_factory, host, port, ssl=ssl, family=family, proto=proto, flags=flags, sock=sock,
                 local_addr=local_addr, server_hostname=server_hostname,
                 ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout,
                 happy_eyeballs_delay=happy_eyeballs_delay, interleave=interleave)
-        net = self._facade.create_connection(protocol_factory, _transports.Transport, host, port, int(family),
-                                             flags, local_addr)
+        if isinstance(ssl, (_ssl.ssl.SSLContext, _ssl.NetContext)):
+            ssl = _ssl.mirror(ssl)
+        fd = -1 if sock is None else sock.detach()
+        net = self._facade.create_connection(
+            protocol_factory, _transports.Transport, host, port, ssl, int(family), int(proto), int(flags), fd,
+            local_addr, server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout, happy_eyeballs_delay,
+            interleave)
         made = await _interop.wrap_dotnet_future(net, loop=self)
         return made.transport, made.protocol
 
@@ -292,17 +317,31 @@ class EventLoop(unix_events.SelectorEventLoop):
                             flags=socket.AI_PASSIVE, sock=None, backlog=100, ssl=None, reuse_address=None,
                             reuse_port=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None,
                             start_serving=True):
-        if (ssl or sock is not None or ssl_handshake_timeout is not None or ssl_shutdown_timeout is not None
-                or not self._dotnet_transports or not (host is None or isinstance(host, str))
-                or not isinstance(port, int)):
+        if not self._dotnet_args(host, port, ssl, sock) or type(ssl) is bool:
             return await super().create_server(
                 protocol_factory, host, port, family=family, flags=flags, sock=sock, backlog=backlog, ssl=ssl,
                 reuse_address=reuse_address, reuse_port=reuse_port, ssl_handshake_timeout=ssl_handshake_timeout,
                 ssl_shutdown_timeout=ssl_shutdown_timeout, start_serving=start_serving)
-        net = self._facade.create_server(protocol_factory, _transports.Transport, host, port, int(family), flags,
-                                         backlog, reuse_address, reuse_port, start_serving)
+        if ssl is not None:
+            ssl = _ssl.mirror(ssl)
+        fd = -1 if sock is None else sock.detach()
+        net = self._facade.create_server(
+            protocol_factory, _transports.Transport, host, port, int(family), int(flags), fd, backlog, ssl,
+            reuse_address, reuse_port, ssl_handshake_timeout, ssl_shutdown_timeout, start_serving)
         server = await _interop.wrap_dotnet_future(net, loop=self)
         return _transports.Server(self, server)
+
+    async def start_tls(self, transport, protocol, sslcontext, *, server_side=False, server_hostname=None,
+                        ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
+        if (not isinstance(transport, _transports.Transport)
+                or not isinstance(sslcontext, (_ssl.ssl.SSLContext, _ssl.NetContext))):
+            return await super().start_tls(
+                transport, protocol, sslcontext, server_side=server_side, server_hostname=server_hostname,
+                ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout)
+        net = self._facade.start_tls(transport._net, transport._bridge, protocol, _ssl.mirror(sslcontext),
+                                     bool(server_side), server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout)
+        bridge = await _interop.wrap_dotnet_future(net, loop=self)
+        return bridge.transport
 
     # Running and stopping: the .NET loop's run_forever.
 

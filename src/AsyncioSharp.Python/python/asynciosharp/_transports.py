@@ -24,12 +24,13 @@ class Transport(transports.Transport):
     C method call costs, without Python.NET's binder.
     """
 
-    __slots__ = ('_net', '_protocol', '_extra_cache') + _NATIVE
+    __slots__ = ('_net', '_protocol', '_bridge', '_extra_cache') + _NATIVE
 
-    def __init__(self, net, protocol, natives):
+    def __init__(self, net, protocol, natives, bridge):
         super().__init__()
         self._net = net
         self._protocol = protocol
+        self._bridge = bridge
         self._extra_cache = {}
         for name, function in zip(_NATIVE, natives):
             setattr(self, name, function)
@@ -74,7 +75,8 @@ class Transport(transports.Transport):
         return self._protocol
 
     def set_protocol(self, protocol):
-        raise NotImplementedError('set_protocol on a .NET-driven transport')
+        self._bridge.replace_protocol(protocol)
+        self._protocol = protocol
 
     def __repr__(self):
         return f'<asynciosharp.Transport {self._net}>'
