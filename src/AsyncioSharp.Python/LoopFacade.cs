@@ -132,11 +132,10 @@ public sealed class LoopFacade
     /// <summary>
     /// Python's <c>create_connection</c> over the .NET transports: a future whose result is the
     /// <see cref="PythonProtocol"/> (its <c>transport</c> and <c>protocol</c> are the Python objects).
-    /// <paramref name="ssl"/> is a .NET SSLContext (the mirror of Python's), a bool or null; <paramref name="sock"/>
-    /// a socket descriptor the transport takes over, or -1.
+    /// <paramref name="ssl"/> is a .NET SSLContext (the mirror of Python's), a bool or null.
     /// </summary>
     public Future create_connection(PyObject protocolFactory, PyObject makeTransport, string? host, int? port,
-        object? ssl, int family, int proto, int flags, int sock, PyObject? localAddr, string? serverHostname,
+        object? ssl, int family, int proto, int flags, PyObject? localAddr, string? serverHostname,
         double? sslHandshakeTimeout, double? sslShutdownTimeout, double? happyEyeballsDelay, int? interleave)
     {
         (string, int)? local = null;
@@ -145,28 +144,29 @@ public sealed class LoopFacade
             local = (localAddr[0].As<string>(), localAddr[1].As<int>());
         }
         return _loop.CreateTask(Connect(protocolFactory, makeTransport, host, port, ssl, family, proto, flags,
-            Adopt(sock), local, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, happyEyeballsDelay, interleave));
+            local, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, happyEyeballsDelay, interleave));
     }
 
     private async Coroutine<object?> Connect(PyObject protocolFactory, PyObject makeTransport, string? host, int? port,
-        object? ssl, int family, int proto, int flags, Socket? sock, (string, int)? localAddr, string? serverHostname,
+        object? ssl, int family, int proto, int flags, (string, int)? localAddr, string? serverHostname,
         double? sslHandshakeTimeout, double? sslShutdownTimeout, double? happyEyeballsDelay, int? interleave)
     {
-        var (_, protocol) = await _loop.CreateConnection(() => MakeProtocol(protocolFactory, makeTransport), host, port,
-            ssl, (AddressFamily)family, (ProtocolType)proto, flags, sock, localAddr, serverHostname,
+        var (transport, protocol) = await _loop.CreateConnection(() => MakeProtocol(protocolFactory, makeTransport),
+            host, port, ssl, (AddressFamily)family, (ProtocolType)proto, flags, null, localAddr, serverHostname,
             sslHandshakeTimeout, sslShutdownTimeout, happyEyeballsDelay, interleave);
-        return protocol;
+        var made = (PythonProtocol)protocol;
+        made.HoldReading(transport);
+        return made;
     }
 
     /// <summary>
     /// Python's <c>create_server</c> over the .NET transports: a future whose result is the .NET <see cref="Server"/>.
-    /// <paramref name="sock"/> is a listening socket descriptor the server takes over, or -1.
     /// </summary>
     public Future create_server(PyObject protocolFactory, PyObject makeTransport, object? host, int? port, int family,
-        int flags, int sock, int backlog, object? ssl, bool? reuseAddress, bool? reusePort,
+        int flags, int backlog, object? ssl, bool? reuseAddress, bool? reusePort,
         double? sslHandshakeTimeout, double? sslShutdownTimeout, bool startServing) =>
         _loop.CreateTask(_loop.CreateServer(() => MakeProtocol(protocolFactory, makeTransport), host, port,
-            (AddressFamily)family, flags, Adopt(sock), backlog, ssl, reuseAddress, reusePort, sslHandshakeTimeout,
+            (AddressFamily)family, flags, null, backlog, ssl, reuseAddress, reusePort, sslHandshakeTimeout,
             sslShutdownTimeout, startServing));
 
     /// <summary>
@@ -189,9 +189,6 @@ public sealed class LoopFacade
         WithGil(() => bridge.Wrap(tls));
         return bridge;
     }
-
-    // A descriptor Python detached from its socket object, owned by a .NET Socket from now on.
-    private static Socket? Adopt(int fd) => fd < 0 ? null : new Socket(new SafeSocketHandle((IntPtr)fd, ownsHandle: true));
 
     private PythonProtocol MakeProtocol(PyObject protocolFactory, PyObject makeTransport)
     {

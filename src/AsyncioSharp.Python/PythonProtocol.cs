@@ -23,6 +23,33 @@ public sealed unsafe class PythonProtocol : Protocol
     }
 
     private bool _buffered;
+    private Transport? _held;
+
+    /// <summary>
+    /// Pauses reading until <see cref="hand_over"/>: CPython's create_connection returns to its caller before the first
+    /// data_received can run, and the hop through a Python future would otherwise let data arrive first.
+    /// </summary>
+    internal void HoldReading(BaseTransport transport)
+    {
+        if (transport is Transport stream && stream.IsReading())
+        {
+            stream.PauseReading();
+            _held = stream;
+        }
+    }
+
+    /// <summary>Resumes the reading <see cref="HoldReading"/> paused (create_connection has returned to Python).</summary>
+    public void hand_over()
+    {
+        if (_held is { } stream)
+        {
+            _held = null;
+            if (!stream.IsClosing())
+            {
+                stream.ResumeReading();
+            }
+        }
+    }
 
     /// <summary>The Python protocol object.</summary>
     public PyObject protocol { get; private set; }

@@ -22,7 +22,7 @@ from . import _transports
 __all__ = ('EventLoop', 'EventLoopPolicy')
 
 # ASYNCIOSHARP_TRANSPORTS=cpython makes CPython's socket transports (on the .NET selector) the default for TCP.
-_DOTNET_TRANSPORTS = os.environ.get('ASYNCIOSHARP_TRANSPORTS') == 'dotnet'
+_DOTNET_TRANSPORTS = os.environ.get('ASYNCIOSHARP_TRANSPORTS') != 'cpython'
 
 
 class _NetSelector:
@@ -269,7 +269,7 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     # Connections: TCP goes through the .NET socket transports (and TLS through the .NET SSLProtocol, a Python
     # ssl.SSLContext being mirrored, see _ssl.py), which drive the Python protocol; arguments of a kind the .NET path
-    # does not take (a host list, a non-TCP sock, ...) and dotnet_transports=False (ASYNCIOSHARP_TRANSPORTS=cpython)
+    # does not take (a host list, sock=, ...) and dotnet_transports=False (ASYNCIOSHARP_TRANSPORTS=cpython)
     # use CPython's transports on this loop's .NET selector.
 
     def _dotnet_args(self, host, port, ssl, sock, local_addr=None):
@@ -282,10 +282,9 @@ class EventLoop(unix_events.SelectorEventLoop):
         if not (ssl is None or type(ssl) is bool or isinstance(ssl, (_ssl.ssl.SSLContext, _ssl.NetContext))):
             return False
         if sock is not None:
-            if host is not None or port is not None or not isinstance(sock, socket.socket):
-                return False
-            if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.type != socket.SOCK_STREAM:
-                return False
+            # CPython's transport keeps using the caller's socket object (whose fileno() and getsockname() the
+            # caller may still call): the .NET transport would have to take its descriptor over.
+            return False
         if local_addr is not None and not (isinstance(local_addr, tuple) and len(local_addr) == 2
                                            and isinstance(local_addr[0], str) and type(local_addr[1]) is int):
             return False
@@ -296,7 +295,6 @@ class EventLoop(unix_events.SelectorEventLoop):
                                 ssl_handshake_timeout=None, ssl_shutdown_timeout=None,
                                 happy_eyeballs_delay=None, interleave=None):
         if (not self._dotnet_args(host, port, ssl, sock, local_addr)
-                or (sock is not None and ssl and not server_hostname)
                 or (server_hostname is not None and not isinstance(server_hostname, str))):
             return await super().create_connection(
                 protocol_factory, host, port, ssl=ssl, family=family, proto=proto, flags=flags, sock=sock,
@@ -305,12 +303,12 @@ class EventLoop(unix_events.SelectorEventLoop):
                 happy_eyeballs_delay=happy_eyeballs_delay, interleave=interleave)
         if isinstance(ssl, (_ssl.ssl.SSLContext, _ssl.NetContext)):
             ssl = _ssl.mirror(ssl)
-        fd = -1 if sock is None else sock.detach()
         net = self._facade.create_connection(
-            protocol_factory, _transports.Transport, host, port, ssl, int(family), int(proto), int(flags), fd,
+            protocol_factory, _transports.make_transport, host, port, ssl, int(family), int(proto), int(flags),
             local_addr, server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout, happy_eyeballs_delay,
             interleave)
         made = await _interop.wrap_dotnet_future(net, loop=self)
+        made.hand_over()
         return made.transport, made.protocol
 
     async def create_server(self, protocol_factory, host=None, port=None, *, family=socket.AF_UNSPEC,
@@ -324,9 +322,8 @@ class EventLoop(unix_events.SelectorEventLoop):
                 ssl_shutdown_timeout=ssl_shutdown_timeout, start_serving=start_serving)
         if ssl is not None:
             ssl = _ssl.mirror(ssl)
-        fd = -1 if sock is None else sock.detach()
         net = self._facade.create_server(
-            protocol_factory, _transports.Transport, host, port, int(family), int(flags), fd, backlog, ssl,
+            protocol_factory, _transports.make_transport, host, port, int(family), int(flags), backlog, ssl,
             reuse_address, reuse_port, ssl_handshake_timeout, ssl_shutdown_timeout, start_serving)
         server = await _interop.wrap_dotnet_future(net, loop=self)
         return _transports.Server(self, server)

@@ -6,6 +6,7 @@ version bounds, and caches it until a setting changes.
 """
 
 import ssl
+import weakref
 
 import clr  # noqa: F401
 
@@ -14,7 +15,10 @@ clr.AddReference('AsyncioSharp')
 from AsyncioSharp.Ssl import SSLContext as NetContext  # noqa: E402
 from AsyncioSharp.Ssl import TLSVersion, VerifyMode, _SSLMethod  # noqa: E402
 
-__all__ = ('install', 'mirror')
+__all__ = ('install', 'mirror', 'python_context')
+
+# .NET mirror -> the Python context it was made from, for get_extra_info('sslcontext').
+_ORIGINS = weakref.WeakValueDictionary()
 
 _RECORDED = ('load_cert_chain', 'load_verify_locations', 'load_default_certs', 'set_default_verify_paths',
              'set_alpn_protocols')
@@ -69,7 +73,15 @@ def mirror(context):
     net.MinimumVersion = getattr(TLSVersion, context.minimum_version.name)
     net.MaximumVersion = getattr(TLSVersion, context.maximum_version.name)
     context.__dict__['_asynciosharp_mirror'] = (key, net)
+    _ORIGINS[net.GetHashCode()] = context
     return net
+
+
+def python_context(net):
+    """The Python ssl.SSLContext a .NET context mirrors (the .NET one when it mirrors none)."""
+    if net is None:
+        return None
+    return _ORIGINS.get(net.GetHashCode(), net)
 
 
 def _replay(net, name, args, kwargs):

@@ -8,6 +8,11 @@ from asyncio import trsock
 
 from AsyncioSharp.Python import LoopFacade
 
+from System import Array, Byte
+from System.Collections import IDictionary, IEnumerable
+from System.Runtime.CompilerServices import ITuple
+
+from . import _ssl
 from ._interop import wrap_dotnet_future
 
 __all__ = ('Transport', 'Server')
@@ -43,8 +48,10 @@ class Transport(transports.Transport):
         elif name == 'socket':
             sock = self._net.GetExtraInfo('socket')
             value = None if sock is None else trsock.TransportSocket(_SocketView(sock))
+        elif name == 'sslcontext':
+            value = _ssl.python_context(self._net.GetExtraInfo(name))
         else:
-            value = self._net.GetExtraInfo(name, default)
+            value = _from_net(self._net.GetExtraInfo(name, default))
             return value
         self._extra_cache[name] = value
         return default if value is None else value
@@ -80,6 +87,33 @@ class Transport(transports.Transport):
 
     def __repr__(self):
         return f'<asynciosharp.Transport {self._net}>'
+
+
+class SSLTransport(Transport):
+    """A Transport over the .NET SSLProtocol's application transport (named as CPython's sslproto one is)."""
+
+    __slots__ = ()
+
+
+def make_transport(net, protocol, natives, bridge):
+    """The Python face of a .NET transport (PythonProtocol calls this with the transport it was handed)."""
+    cls = SSLTransport if net.GetType().Name == '_SSLProtocolTransport' else Transport
+    return cls(net, protocol, natives, bridge)
+
+
+def _from_net(value):
+    """A .NET extra-info value as CPython gives it: dictionaries, lists and tuples become dict and tuples."""
+    if value is None or isinstance(value, (str, int, float, bytes)):
+        return value
+    if isinstance(value, Array[Byte]):
+        return bytes(value)
+    if isinstance(value, IDictionary):
+        return {_from_net(k): _from_net(value[k]) for k in value.Keys}
+    if isinstance(value, ITuple):
+        return tuple(_from_net(value[i]) for i in range(value.Length))
+    if isinstance(value, IEnumerable):
+        return tuple(_from_net(v) for v in value)
+    return value
 
 
 class Server(events.AbstractServer):
