@@ -163,7 +163,18 @@ public sealed unsafe class PythonProtocol : Protocol
     public override void ConnectionLost(Exception? exc) => _facade.WithGil(() =>
     {
         using var pyExc = ToPython(exc);
-        protocol.InvokeMethod("connection_lost", pyExc).Dispose();
+        try
+        {
+            protocol.InvokeMethod("connection_lost", pyExc).Dispose();
+        }
+        finally
+        {
+            // As CPython's transports drop their protocol once it is told: the .NET objects may outlive the connection
+            // until a .NET collection, and must not keep the Python protocol (and what it holds) alive that long.
+            using var previous = protocol;
+            protocol = PyObject.None;
+            transport?.SetAttr("_protocol", PyObject.None);
+        }
     });
 
     /// <inheritdoc />

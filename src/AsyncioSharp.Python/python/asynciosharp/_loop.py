@@ -279,7 +279,7 @@ class EventLoop(unix_events.SelectorEventLoop):
             return False
         if port is not None and (type(port) is not int):
             return False
-        if not (ssl is None or type(ssl) is bool or isinstance(ssl, (_ssl.ssl.SSLContext, _ssl.NetContext))):
+        if not (ssl is None or type(ssl) is bool or _ssl.is_context(ssl)):
             return False
         if sock is not None:
             # CPython's transport keeps using the caller's socket object (whose fileno() and getsockname() the
@@ -301,7 +301,7 @@ class EventLoop(unix_events.SelectorEventLoop):
                 local_addr=local_addr, server_hostname=server_hostname,
                 ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout,
                 happy_eyeballs_delay=happy_eyeballs_delay, interleave=interleave)
-        if isinstance(ssl, (_ssl.ssl.SSLContext, _ssl.NetContext)):
+        if _ssl.is_context(ssl):
             ssl = _ssl.mirror(ssl)
         net = self._facade.create_connection(
             protocol_factory, _transports.make_transport, host, port, ssl, int(family), int(proto), int(flags),
@@ -331,7 +331,7 @@ class EventLoop(unix_events.SelectorEventLoop):
     async def start_tls(self, transport, protocol, sslcontext, *, server_side=False, server_hostname=None,
                         ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
         if (not isinstance(transport, _transports.Transport)
-                or not isinstance(sslcontext, (_ssl.ssl.SSLContext, _ssl.NetContext))):
+                or not _ssl.is_context(sslcontext)):
             return await super().start_tls(
                 transport, protocol, sslcontext, server_side=server_side, server_hostname=server_hostname,
                 ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout)

@@ -15,7 +15,7 @@ clr.AddReference('AsyncioSharp')
 from AsyncioSharp.Ssl import SSLContext as NetContext  # noqa: E402
 from AsyncioSharp.Ssl import TLSVersion, VerifyMode, _SSLMethod  # noqa: E402
 
-__all__ = ('install', 'mirror', 'python_context')
+__all__ = ('install', 'is_context', 'mirror', 'python_context')
 
 # .NET mirror -> the Python context it was made from, for get_extra_info('sslcontext').
 _ORIGINS = weakref.WeakValueDictionary()
@@ -48,9 +48,15 @@ def _recording(name, original):
     return method
 
 
+def is_context(value):
+    """Whether value is a Python ssl.SSLContext or a .NET one. (isinstance against a .NET class would make Python.NET
+    hold a reference to a Python value until a .NET collection.)"""
+    return isinstance(value, ssl.SSLContext) or type(value) is NetContext
+
+
 def mirror(context):
     """The .NET context for a Python ssl.SSLContext (a .NET one is returned as is)."""
-    if isinstance(context, NetContext):
+    if type(context) is NetContext:
         return context
     calls = context.__dict__.get('_asynciosharp_calls', ())
     key = (context.check_hostname, int(context.verify_mode), int(context.minimum_version),

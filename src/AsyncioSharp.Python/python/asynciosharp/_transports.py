@@ -49,7 +49,8 @@ class Transport(transports.Transport):
             sock = self._net.GetExtraInfo('socket')
             value = None if sock is None else trsock.TransportSocket(_SocketView(sock))
         elif name == 'sslcontext':
-            value = _ssl.python_context(self._net.GetExtraInfo(name))
+            # Not cached: the .NET side may hold this transport until a .NET collection, the context must not wait.
+            return _ssl.python_context(self._net.GetExtraInfo(name)) or default
         else:
             value = _from_net(self._net.GetExtraInfo(name, default))
             return value
@@ -110,6 +111,7 @@ def _from_net(value):
     if isinstance(value, IDictionary):
         return {_from_net(k): _from_net(value[k]) for k in value.Keys}
     if isinstance(value, ITuple):
+        value = ITuple(value)
         return tuple(_from_net(value[i]) for i in range(value.Length))
     if isinstance(value, IEnumerable):
         return tuple(_from_net(v) for v in value)
