@@ -301,6 +301,9 @@ class EventLoop(unix_events.SelectorEventLoop):
                 local_addr=local_addr, server_hostname=server_hostname,
                 ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout,
                 happy_eyeballs_delay=happy_eyeballs_delay, interleave=interleave)
+        if ssl is True:
+            # As CPython: ssl=True means ssl.create_default_context() (tests and programs patch it).
+            ssl = _ssl.ssl.create_default_context()
         if _ssl.is_context(ssl):
             ssl = _ssl.mirror(ssl)
         net = self._facade.create_connection(

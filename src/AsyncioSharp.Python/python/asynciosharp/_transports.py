@@ -48,6 +48,9 @@ class Transport(transports.Transport):
         elif name == 'socket':
             sock = self._net.GetExtraInfo('socket')
             value = None if sock is None else trsock.TransportSocket(_SocketView(sock))
+        elif name == 'ssl_object':
+            net = self._net.GetExtraInfo(name)
+            value = None if net is None else SSLObjectView(net)
         elif name == 'sslcontext':
             # Not cached: the .NET side may hold this transport until a .NET collection, the context must not wait.
             return _ssl.python_context(self._net.GetExtraInfo(name)) or default
@@ -94,6 +97,43 @@ class SSLTransport(Transport):
     """A Transport over the .NET SSLProtocol's application transport (named as CPython's sslproto one is)."""
 
     __slots__ = ()
+
+
+class SSLObjectView:
+    """The .NET SSLObject (AsyncioSharp.Ssl.SSLObject) with ssl.SSLObject's snake_case methods."""
+
+    def __init__(self, net):
+        self._net = net
+
+    @property
+    def context(self):
+        return _ssl.python_context(self._net.Context)
+
+    @property
+    def server_side(self):
+        return self._net.ServerSide
+
+    @property
+    def server_hostname(self):
+        return self._net.ServerHostname
+
+    def getpeercert(self, binary_form=False):
+        return _from_net(self._net.Getpeercert(binary_form))
+
+    def cipher(self):
+        return _from_net(self._net.Cipher())
+
+    def version(self):
+        return self._net.Version()
+
+    def compression(self):
+        return self._net.Compression()
+
+    def selected_alpn_protocol(self):
+        return self._net.SelectedAlpnProtocol()
+
+    def pending(self):
+        return self._net.Pending()
 
 
 def make_transport(net, protocol, natives, bridge):
