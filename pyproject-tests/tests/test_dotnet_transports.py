@@ -1,4 +1,4 @@
-"""TCP and TLS through the .NET socket transports (asynciosharp only: EventLoop(dotnet_transports=True))."""
+"""TCP and TLS through the .NET socket transports (asynciosharp only: EventLoop(dotnet_transports=True, dotnet_tls=True))."""
 
 import asyncio
 import os
@@ -18,7 +18,7 @@ CERTS = os.path.dirname(__file__)
 class DotnetTransportTests(unittest.TestCase):
     def run_on_dotnet_transports(self, coro):
         import asynciosharp
-        with asyncio.Runner(loop_factory=lambda: asynciosharp.EventLoop(dotnet_transports=True)) as runner:
+        with asyncio.Runner(loop_factory=lambda: asynciosharp.EventLoop(dotnet_transports=True, dotnet_tls=True)) as runner:
             return runner.run(coro)
 
     def test_streams_echo(self):

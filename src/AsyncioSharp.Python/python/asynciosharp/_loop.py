@@ -21,8 +21,10 @@ from . import _transports
 
 __all__ = ('EventLoop', 'EventLoopPolicy')
 
-# ASYNCIOSHARP_TRANSPORTS=cpython makes CPython's socket transports (on the .NET selector) the default for TCP.
+# ASYNCIOSHARP_TRANSPORTS=cpython makes CPython's socket transports (on the .NET selector) the default for TCP;
+# ASYNCIOSHARP_TLS=dotnet makes the .NET TLS (SSLProtocol over SslStream) the default for ssl=.
 _DOTNET_TRANSPORTS = os.environ.get('ASYNCIOSHARP_TRANSPORTS') != 'cpython'
+_DOTNET_TLS = os.environ.get('ASYNCIOSHARP_TLS') == 'dotnet'
 
 
 class _NetSelector:
@@ -87,19 +89,22 @@ class _NetSelector:
 class EventLoop(unix_events.SelectorEventLoop):
     """An asyncio event loop run by the AsyncioSharp .NET loop.
 
-    TCP create_connection, create_server and start_tls go through the .NET socket transports and TLS;
-    ``dotnet_transports=False`` (or ASYNCIOSHARP_TRANSPORTS=cpython) keeps CPython's transports instead.
+    TCP create_connection and create_server go through the .NET socket transports; ``dotnet_transports=False``
+    (or ASYNCIOSHARP_TRANSPORTS=cpython) keeps CPython's transports instead. ``dotnet_tls=True`` (or
+    ASYNCIOSHARP_TLS=dotnet) also routes ssl= through the .NET TLS, a Python ssl.SSLContext being mirrored (see
+    _ssl.py); by default ssl= uses CPython's transports and sslproto. start_tls on a .NET transport uses the .NET TLS.
 
     Python's ready queue (``call_soon``) stays a Python deque, drained by one .NET callback per loop iteration;
     timers (``call_at``/``call_later``), fd callbacks (``add_reader``/``add_writer``) and the blocking wait are the
     .NET loop's, which releases the GIL while it waits. CPython's futures, tasks, transports and streams run on top.
     """
 
-    def __init__(self, facade=None, *, dotnet_transports=None):
+    def __init__(self, facade=None, *, dotnet_transports=None, dotnet_tls=None):
         if facade is None:
             facade = LoopFacade()
         self._facade = facade
         self._dotnet_transports = _DOTNET_TRANSPORTS if dotnet_transports is None else dotnet_transports
+        self._dotnet_tls = _DOTNET_TLS if dotnet_tls is None else dotnet_tls
         self._drain_scheduled = False
         self._pending_exc = None
         facade.bind(self._drain, self._run_handle, self._run_timers)
@@ -267,10 +272,9 @@ class EventLoop(unix_events.SelectorEventLoop):
                 break
         return self._scheduled[0]._when if self._scheduled else None
 
-    # Connections: TCP goes through the .NET socket transports (and TLS through the .NET SSLProtocol, a Python
-    # ssl.SSLContext being mirrored, see _ssl.py), which drive the Python protocol; arguments of a kind the .NET path
-    # does not take (a host list, sock=, ...) and dotnet_transports=False (ASYNCIOSHARP_TRANSPORTS=cpython)
-    # use CPython's transports on this loop's .NET selector.
+    # Connections: TCP goes through the .NET socket transports (and with dotnet_tls, TLS through the .NET
+    # SSLProtocol), which drive the Python protocol; arguments of a kind the .NET path does not take (a host list,
+    # sock=, ...) use CPython's transports on this loop's .NET selector.
 
     def _dotnet_args(self, host, port, ssl, sock, local_addr=None):
         if not self._dotnet_transports:
@@ -279,7 +283,7 @@ class EventLoop(unix_events.SelectorEventLoop):
             return False
         if port is not None and (type(port) is not int):
             return False
-        if not (ssl is None or type(ssl) is bool or _ssl.is_context(ssl)):
+        if ssl is not None and ssl is not False and not (self._dotnet_tls and (ssl is True or _ssl.is_context(ssl))):
             return False
         if sock is not None:
             # CPython's transport keeps using the caller's socket object (whose fileno() and getsockname() the
@@ -333,8 +337,8 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     async def start_tls(self, transport, protocol, sslcontext, *, server_side=False, server_hostname=None,
                         ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
-        if (not isinstance(transport, _transports.Transport)
-                or not _ssl.is_context(sslcontext)):
+        # A .NET transport is upgraded by the .NET TLS whatever dotnet_tls says: CPython's SSLProtocol needs its own.
+        if not isinstance(transport, _transports.Transport) or not _ssl.is_context(sslcontext):
             return await super().start_tls(
                 transport, protocol, sslcontext, server_side=server_side, server_hostname=server_hostname,
                 ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout)
