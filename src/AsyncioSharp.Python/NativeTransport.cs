@@ -134,69 +134,37 @@ internal static unsafe class NativeTransport
     }
 
     [UnmanagedCallersOnly]
-    private static IntPtr IsClosing(IntPtr self, IntPtr unused)
-    {
-        try
-        {
-            return CApi.PyBool_FromLong(Of(self).IsClosing() ? 1 : 0);
-        }
-        catch (Exception e)
-        {
-            CApi.SetError(e);
-            return IntPtr.Zero;
-        }
-    }
+    private static IntPtr IsClosing(IntPtr self, IntPtr unused) =>
+        Call(self, static t => CApi.PyBool_FromLong(t.IsClosing() ? 1 : 0));
 
     [UnmanagedCallersOnly]
-    private static IntPtr GetWriteBufferSize(IntPtr self, IntPtr unused)
-    {
-        try
-        {
-            return CApi.PyLong_FromSsize_t(Of(self).GetWriteBufferSize());
-        }
-        catch (Exception e)
-        {
-            CApi.SetError(e);
-            return IntPtr.Zero;
-        }
-    }
+    private static IntPtr GetWriteBufferSize(IntPtr self, IntPtr unused) =>
+        Call(self, static t => CApi.PyLong_FromSsize_t(t.GetWriteBufferSize()));
 
     [UnmanagedCallersOnly]
-    private static IntPtr PauseReading(IntPtr self, IntPtr unused)
+    private static IntPtr PauseReading(IntPtr self, IntPtr unused) => Call(self, static t =>
     {
-        try
-        {
-            Of(self).PauseReading();
-            return CApi.NewNone();
-        }
-        catch (Exception e)
-        {
-            CApi.SetError(e);
-            return IntPtr.Zero;
-        }
-    }
+        t.PauseReading();
+        return CApi.NewNone();
+    });
 
     [UnmanagedCallersOnly]
-    private static IntPtr ResumeReading(IntPtr self, IntPtr unused)
+    private static IntPtr ResumeReading(IntPtr self, IntPtr unused) => Call(self, static t =>
     {
-        try
-        {
-            Of(self).ResumeReading();
-            return CApi.NewNone();
-        }
-        catch (Exception e)
-        {
-            CApi.SetError(e);
-            return IntPtr.Zero;
-        }
-    }
+        t.ResumeReading();
+        return CApi.NewNone();
+    });
 
     [UnmanagedCallersOnly]
-    private static IntPtr IsReading(IntPtr self, IntPtr unused)
+    private static IntPtr IsReading(IntPtr self, IntPtr unused) =>
+        Call(self, static t => CApi.PyBool_FromLong(t.IsReading() ? 1 : 0));
+
+    // An exception must not unwind into C: it becomes the Python exception and the call returns NULL.
+    private static IntPtr Call(IntPtr self, Func<Transport, IntPtr> body)
     {
         try
         {
-            return CApi.PyBool_FromLong(Of(self).IsReading() ? 1 : 0);
+            return body(Of(self));
         }
         catch (Exception e)
         {
