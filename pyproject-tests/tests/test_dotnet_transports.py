@@ -1,20 +1,24 @@
-"""Plain TCP through the .NET socket transports (asynciosharp only: EventLoop(dotnet_transports=True))."""
+"""TCP and TLS through the .NET socket transports (asynciosharp only: EventLoop(dotnet_transports=True, dotnet_tls=True))."""
 
 import asyncio
+import os
 import socket
+import ssl
 import sys
 import unittest
 
 from .echo import echo_round_trip
 
 HOSTED = 'asynciosharp' in sys.modules
+# Copies of CPython's test certificates (Lib/test/certdata): localhost, signed by the test CA.
+CERTS = os.path.dirname(__file__)
 
 
 @unittest.skipUnless(HOSTED, 'needs the asynciosharp host')
 class DotnetTransportTests(unittest.TestCase):
     def run_on_dotnet_transports(self, coro):
         import asynciosharp
-        with asyncio.Runner(loop_factory=lambda: asynciosharp.EventLoop(dotnet_transports=True)) as runner:
+        with asyncio.Runner(loop_factory=lambda: asynciosharp.EventLoop(dotnet_transports=True, dotnet_tls=True)) as runner:
             return runner.run(coro)
 
     def test_streams_echo(self):
@@ -71,6 +75,96 @@ class DotnetTransportTests(unittest.TestCase):
         async def main():
             with self.assertRaises(ConnectionRefusedError):
                 await asyncio.open_connection('127.0.0.1', port)
+
+        self.run_on_dotnet_transports(main())
+
+    def tls_contexts(self):
+        server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server.load_cert_chain(os.path.join(CERTS, 'keycert3.pem'))
+        client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        client.load_verify_locations(os.path.join(CERTS, 'pycacert.pem'))
+        return server, client
+
+    def test_tls_echo_with_python_ssl_contexts(self):
+        server_context, client_context = self.tls_contexts()
+
+        async def handle(reader, writer):
+            writer.write(await reader.readexactly(5))
+            await writer.drain()
+            writer.close()
+
+        async def main():
+            server = await asyncio.start_server(handle, '127.0.0.1', 0, ssl=server_context)
+            port = server.sockets[0].getsockname()[1]
+            reader, writer = await asyncio.open_connection('127.0.0.1', port, ssl=client_context,
+                                                           server_hostname='localhost')
+            self.assertEqual(type(writer.transport).__module__, 'asynciosharp._transports')
+            writer.write(b'hello')
+            self.assertEqual(await reader.readexactly(5), b'hello')
+            writer.close()
+            await writer.wait_closed()
+            server.close()
+            await server.wait_closed()
+
+        self.run_on_dotnet_transports(main())
+
+    def test_untrusted_certificate_is_ssl_cert_verification_error(self):
+        server_context, _ = self.tls_contexts()
+        client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+        async def main():
+            server = await asyncio.start_server(lambda r, w: w.close(), '127.0.0.1', 0, ssl=server_context)
+            port = server.sockets[0].getsockname()[1]
+            with self.assertRaises(ssl.SSLCertVerificationError):
+                await asyncio.open_connection('127.0.0.1', port, ssl=client_context, server_hostname='localhost')
+            server.close()
+            await server.wait_closed()
+
+        self.run_on_dotnet_transports(main())
+
+    def test_buffered_protocol_gets_the_bytes(self):
+        async def main():
+            loop = asyncio.get_running_loop()
+            received = bytearray()
+            done = loop.create_future()
+
+            class Sink(asyncio.BufferedProtocol):
+                def __init__(self):
+                    self.buffer = bytearray(7)
+
+                def get_buffer(self, sizehint):
+                    return self.buffer
+
+                def buffer_updated(self, nbytes):
+                    received.extend(self.buffer[:nbytes])
+
+                def connection_lost(self, exc):
+                    done.set_result(None)
+
+            server = await loop.create_server(Sink, '127.0.0.1', 0)
+            port = server.sockets[0].getsockname()[1]
+            transport, _ = await loop.create_connection(asyncio.Protocol, '127.0.0.1', port)
+            transport.write(b'0123456789' * 10)
+            transport.close()
+            await done
+            server.close()
+            await server.wait_closed()
+            self.assertEqual(bytes(received), b'0123456789' * 10)
+
+        self.run_on_dotnet_transports(main())
+
+    def test_write_rejects_str_with_cpython_message(self):
+        async def main():
+            loop = asyncio.get_running_loop()
+            server = await loop.create_server(asyncio.Protocol, '127.0.0.1', 0)
+            port = server.sockets[0].getsockname()[1]
+            transport, _ = await loop.create_connection(asyncio.Protocol, '127.0.0.1', port)
+            with self.assertRaisesRegex(TypeError, "data argument must be a bytes-like object, not 'str'"):
+                transport.write('text')
+            transport.write(memoryview(b'ok'))
+            transport.close()
+            server.close()
+            await server.wait_closed()
 
         self.run_on_dotnet_transports(main())
 

@@ -1,4 +1,5 @@
 using System;
+using System.Net.Sockets;
 using Python.Runtime;
 
 namespace AsyncioSharp.Python;
@@ -129,37 +130,65 @@ public sealed class LoopFacade
     }
 
     /// <summary>
-    /// Python's <c>create_connection(protocol_factory, host, port)</c> over the .NET transports: a future whose result is
-    /// the <see cref="PythonProtocol"/> (its <c>transport</c> and <c>protocol</c> are the Python objects).
+    /// Python's <c>create_connection</c> over the .NET transports: a future whose result is the
+    /// <see cref="PythonProtocol"/> (its <c>transport</c> and <c>protocol</c> are the Python objects).
+    /// <paramref name="ssl"/> is a .NET SSLContext (the mirror of Python's), a bool or null.
     /// </summary>
     public Future create_connection(PyObject protocolFactory, PyObject makeTransport, string? host, int? port,
-        int family, int flags, PyObject? localAddr)
+        object? ssl, int family, int proto, int flags, PyObject? localAddr, string? serverHostname,
+        double? sslHandshakeTimeout, double? sslShutdownTimeout, double? happyEyeballsDelay, int? interleave)
     {
         (string, int)? local = null;
         if (localAddr is not null && !localAddr.IsNone())
         {
             local = (localAddr[0].As<string>(), localAddr[1].As<int>());
         }
-        return _loop.CreateTask(Connect(protocolFactory, makeTransport, host, port, family, flags, local));
+        return _loop.CreateTask(Connect(protocolFactory, makeTransport, host, port, ssl, family, proto, flags,
+            local, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, happyEyeballsDelay, interleave));
     }
 
     private async Coroutine<object?> Connect(PyObject protocolFactory, PyObject makeTransport, string? host, int? port,
-        int family, int flags, (string, int)? localAddr)
+        object? ssl, int family, int proto, int flags, (string, int)? localAddr, string? serverHostname,
+        double? sslHandshakeTimeout, double? sslShutdownTimeout, double? happyEyeballsDelay, int? interleave)
     {
-        var (_, protocol) = await _loop.CreateConnection(() => MakeProtocol(protocolFactory, makeTransport), host, port,
-            family: (System.Net.Sockets.AddressFamily)family, flags: flags, localAddr: localAddr);
-        return protocol;
+        var (transport, protocol) = await _loop.CreateConnection(() => MakeProtocol(protocolFactory, makeTransport),
+            host, port, ssl, (AddressFamily)family, (ProtocolType)proto, flags, null, localAddr, serverHostname,
+            sslHandshakeTimeout, sslShutdownTimeout, happyEyeballsDelay, interleave);
+        var made = (PythonProtocol)protocol;
+        made.HoldReading(transport);
+        return made;
     }
 
     /// <summary>
-    /// Python's <c>create_server(protocol_factory, host, port, *, backlog, reuse_address, reuse_port, start_serving)</c>
-    /// over the .NET transports: a future whose result is the .NET <see cref="Server"/>.
+    /// Python's <c>create_server</c> over the .NET transports: a future whose result is the .NET <see cref="Server"/>.
     /// </summary>
     public Future create_server(PyObject protocolFactory, PyObject makeTransport, object? host, int? port, int family,
-        int flags, int backlog, bool? reuseAddress, bool? reusePort, bool startServing) =>
+        int flags, int backlog, object? ssl, bool? reuseAddress, bool? reusePort,
+        double? sslHandshakeTimeout, double? sslShutdownTimeout, bool startServing) =>
         _loop.CreateTask(_loop.CreateServer(() => MakeProtocol(protocolFactory, makeTransport), host, port,
-            (System.Net.Sockets.AddressFamily)family, flags, backlog: backlog, reuseAddress: reuseAddress,
-            reusePort: reusePort, startServing: startServing));
+            (AddressFamily)family, flags, null, backlog, ssl, reuseAddress, reusePort, sslHandshakeTimeout,
+            sslShutdownTimeout, startServing));
+
+    /// <summary>
+    /// Python's <c>start_tls(transport, protocol, sslcontext, ...)</c> on a .NET-driven transport: TLS is layered by the
+    /// .NET SSLProtocol, which then drives <paramref name="protocol"/> through the connection's
+    /// <paramref name="bridge"/>; the future's result is the bridge, whose <c>transport</c> is the new Python transport.
+    /// </summary>
+    public Future start_tls(BaseTransport transport, PythonProtocol bridge, PyObject protocol, Ssl.SSLContext sslcontext,
+        bool serverSide, string? serverHostname, double? sslHandshakeTimeout, double? sslShutdownTimeout) =>
+        _loop.CreateTask(StartTls(transport, bridge, protocol, sslcontext, serverSide, serverHostname,
+            sslHandshakeTimeout, sslShutdownTimeout));
+
+    private async Coroutine<object?> StartTls(BaseTransport transport, PythonProtocol bridge, PyObject protocol,
+        Ssl.SSLContext sslcontext, bool serverSide, string? serverHostname, double? sslHandshakeTimeout,
+        double? sslShutdownTimeout)
+    {
+        bridge.replace_protocol(protocol);
+        var tls = await _loop.StartTls(transport, bridge, sslcontext, serverSide, serverHostname, sslHandshakeTimeout,
+            sslShutdownTimeout);
+        WithGil(() => bridge.Wrap(tls));
+        return bridge;
+    }
 
     private PythonProtocol MakeProtocol(PyObject protocolFactory, PyObject makeTransport)
     {
@@ -176,9 +205,6 @@ public sealed class LoopFacade
             return PythonProtocol.ToPython(exc);
         }
     }
-
-    /// <summary>Python's <c>transport.write(data)</c>, <paramref name="data"/> a <c>bytes</c> object (read in place).</summary>
-    public static void write(WriteTransport transport, PyObject data) => transport.Write(PyBytes.Span(data));
 
     /// <summary>Python's <c>transport.get_extra_info('peername' | 'sockname')</c>: the address tuple, or None.</summary>
     public static PyObject address(BaseTransport transport, string name)

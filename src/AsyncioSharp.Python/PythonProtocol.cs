@@ -9,7 +9,7 @@ namespace AsyncioSharp.Python;
 /// callback calls the Python method of the same name (data as <c>bytes</c>, errors as Python exceptions). Python
 /// gets a snake_case transport (<c>asynciosharp._transports.Transport</c>) over the .NET one.
 /// </summary>
-public sealed class PythonProtocol : Protocol
+public sealed unsafe class PythonProtocol : Protocol
 {
     private readonly LoopFacade _facade;
     private readonly PyObject _makeTransport;
@@ -17,23 +17,80 @@ public sealed class PythonProtocol : Protocol
     internal PythonProtocol(LoopFacade facade, PyObject protocol, PyObject makeTransport)
     {
         _facade = facade;
-        this.protocol = protocol;
         _makeTransport = makeTransport;
+        this.protocol = protocol;
+        _buffered = IsBuffered(protocol);
+    }
+
+    private bool _buffered;
+    private Transport? _held;
+
+    /// <summary>
+    /// Pauses reading until <see cref="hand_over"/>: CPython's create_connection returns to its caller before the first
+    /// data_received can run, and the hop through a Python future would otherwise let data arrive first.
+    /// </summary>
+    internal void HoldReading(BaseTransport transport)
+    {
+        if (transport is Transport stream && stream.IsReading())
+        {
+            stream.PauseReading();
+            _held = stream;
+        }
+    }
+
+    /// <summary>Resumes the reading <see cref="HoldReading"/> paused (create_connection has returned to Python).</summary>
+    public void hand_over()
+    {
+        if (_held is { } stream)
+        {
+            _held = null;
+            if (!stream.IsClosing())
+            {
+                stream.ResumeReading();
+            }
+        }
     }
 
     /// <summary>The Python protocol object.</summary>
-    public PyObject protocol { get; }
+    public PyObject protocol { get; private set; }
 
     /// <summary>The Python transport handed to <c>connection_made</c>.</summary>
     public PyObject? transport { get; private set; }
 
+    /// <summary>Python's <c>transport.set_protocol(protocol)</c>: the callbacks go to <paramref name="protocol"/> from now on.</summary>
+    public void replace_protocol(PyObject protocol)
+    {
+        using (Py.GIL())
+        {
+            this.protocol = protocol;
+            _buffered = IsBuffered(protocol);
+        }
+    }
+
     /// <inheritdoc />
     public override void ConnectionMade(BaseTransport transport) => _facade.WithGil(() =>
     {
-        using var net = transport.ToPython();
-        this.transport = _makeTransport.Invoke(net, protocol);
-        protocol.InvokeMethod("connection_made", this.transport).Dispose();
+        Wrap(transport);
+        protocol.InvokeMethod("connection_made", this.transport!).Dispose();
     });
+
+    /// <summary>Makes <see cref="transport"/> the Python face of <paramref name="net"/>; the caller holds the GIL.</summary>
+    internal void Wrap(BaseTransport net)
+    {
+        using var netPy = net.ToPython();
+        using var natives = net is Transport stream ? NativeTransport.Functions(stream) : PyObject.None;
+        using var self = this.ToPython();
+        transport = _makeTransport.Invoke(netPy, protocol, natives, self);
+    }
+
+    // A Python BufferedProtocol gets its data copied into get_buffer()'s buffer by asyncio's own helper, as CPython's
+    // sslproto feeds one.
+    private static bool IsBuffered(PyObject protocol)
+    {
+        using var protocols = Py.Import("asyncio.protocols");
+        using var bufferedType = protocols.GetAttr("BufferedProtocol");
+        return protocol.IsInstance(bufferedType);
+    }
 
     /// <inheritdoc />
     public override void DataReceived(ReadOnlySpan<byte> data)
@@ -49,10 +106,39 @@ public sealed class PythonProtocol : Protocol
         }
     }
 
+    // The hot path: bytes made and the method called through the C API (the loop thread holds the GIL).
     private void DataReceivedCore(ReadOnlySpan<byte> data)
     {
-        using var bytes = PyBytes.From(data);
-        protocol.InvokeMethod("data_received", bytes).Dispose();
+        IntPtr bytes;
+        fixed (byte* start = data)
+        {
+            bytes = CApi.PyBytes_FromStringAndSize(start, data.Length);
+        }
+        if (bytes == IntPtr.Zero)
+        {
+            throw CApi.FetchError();
+        }
+        try
+        {
+            if (_buffered)
+            {
+                FeedBuffered(bytes);
+                return;
+            }
+            CApi.Py_DecRef(CApi.CallMethod(CApi.Address(protocol), Names.DataReceived, bytes));
+        }
+        finally
+        {
+            CApi.Py_DecRef(bytes);
+        }
+    }
+
+    private void FeedBuffered(IntPtr bytes)
+    {
+        using var protocols = Py.Import("asyncio.protocols");
+        CApi.Py_IncRef(bytes);
+        using var data = CApi.Steal(bytes);
+        protocols.InvokeMethod("_feed_data_to_buffered_proto", protocol, data).Dispose();
     }
 
     /// <inheritdoc />
@@ -61,8 +147,14 @@ public sealed class PythonProtocol : Protocol
         var keepOpen = false;
         _facade.WithGil(() =>
         {
-            using var result = protocol.InvokeMethod("eof_received");
-            keepOpen = result.IsTrue();
+            var result = CApi.CallMethod(CApi.Address(protocol), Names.EofReceived, IntPtr.Zero);
+            var truth = CApi.PyObject_IsTrue(result);
+            CApi.Py_DecRef(result);
+            if (truth < 0)
+            {
+                throw CApi.FetchError();
+            }
+            keepOpen = truth > 0;
         });
         return keepOpen;
     }
@@ -71,14 +163,43 @@ public sealed class PythonProtocol : Protocol
     public override void ConnectionLost(Exception? exc) => _facade.WithGil(() =>
     {
         using var pyExc = ToPython(exc);
-        protocol.InvokeMethod("connection_lost", pyExc).Dispose();
+        try
+        {
+            protocol.InvokeMethod("connection_lost", pyExc).Dispose();
+        }
+        finally
+        {
+            // As CPython's transports drop their protocol once it is told: the .NET objects may outlive the connection
+            // until a .NET collection, and must not keep the Python protocol (and what it holds) alive that long.
+            using var previous = protocol;
+            protocol = PyObject.None;
+            transport?.SetAttr("_protocol", PyObject.None);
+        }
     });
 
     /// <inheritdoc />
-    public override void PauseWriting() => _facade.WithGil(() => protocol.InvokeMethod("pause_writing").Dispose());
+    public override void PauseWriting() => CallNoArgs(Names.PauseWriting);
 
     /// <inheritdoc />
-    public override void ResumeWriting() => _facade.WithGil(() => protocol.InvokeMethod("resume_writing").Dispose());
+    public override void ResumeWriting() => CallNoArgs(Names.ResumeWriting);
+
+    private void CallNoArgs(IntPtr name) =>
+        _facade.WithGil(() => CApi.Py_DecRef(CApi.CallMethod(CApi.Address(protocol), name, IntPtr.Zero)));
+
+    /// <summary>Interned method names of the hot protocol callbacks.</summary>
+    private static class Names
+    {
+        public static readonly IntPtr DataReceived = Intern("data_received");
+        public static readonly IntPtr EofReceived = Intern("eof_received");
+        public static readonly IntPtr PauseWriting = Intern("pause_writing");
+        public static readonly IntPtr ResumeWriting = Intern("resume_writing");
+
+        private static IntPtr Intern(string name)
+        {
+            CApi.Bind();
+            return CApi.Intern(name);
+        }
+    }
 
     /// <summary>
     /// A .NET exception as Python sees it: a crossed Python exception is itself again; the OSError family is rebuilt
@@ -96,6 +217,10 @@ public sealed class PythonProtocol : Protocol
         {
             return error.Value;
         }
+        if (exc is AsyncioSharp.Ssl.SSLError ssl)
+        {
+            return SslError(ssl);
+        }
         using var builtins = Py.Import("builtins");
         if (exc is AsyncioSharp.OSError { Errno: { } errno } os)
         {
@@ -112,6 +237,44 @@ public sealed class PythonProtocol : Protocol
             return type.Invoke(message);
         }
         return exc.ToPython();
+    }
+
+    // The ssl module's exception of the same name, with CPython's (errno, strerror) args and reason/library.
+    private static PyObject SslError(AsyncioSharp.Ssl.SSLError exc)
+    {
+        using var module = Py.Import("ssl");
+        var name = exc.GetType().Name;
+        using var type = module.GetAttr(module.HasAttr(name) ? name : "SSLError");
+        using var text = new PyString(exc.Strerror ?? exc.Message);
+        PyObject error;
+        if (exc.Errno is { } errno)
+        {
+            using var code = new PyInt(errno);
+            error = type.Invoke(code, text);
+        }
+        else
+        {
+            error = type.Invoke(text);
+        }
+        SetOptional(error, "reason", exc.Reason);
+        SetOptional(error, "library", exc.Library);
+        if (exc is AsyncioSharp.Ssl.SSLCertVerificationError verify)
+        {
+            using var verifyCode = new PyInt(verify.VerifyCode);
+            error.SetAttr("verify_code", verifyCode);
+            using var verifyMessage = new PyString(verify.VerifyMessage);
+            error.SetAttr("verify_message", verifyMessage);
+        }
+        return error;
+    }
+
+    private static void SetOptional(PyObject target, string name, string? value)
+    {
+        if (value is not null)
+        {
+            using var text = new PyString(value);
+            target.SetAttr(name, text);
+        }
     }
 
     /// <summary>An endpoint as Python's address tuple: (host, port), or (host, port, flowinfo, scope_id) for IPv6.</summary>

@@ -615,7 +615,7 @@ public sealed class SSLObject
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private static List<List<(string Name, string Value)>> Names(X500DistinguishedName name) =>
-        name.EnumerateRelativeDistinguishedNames()
+        name.EnumerateRelativeDistinguishedNames(reversed: false)
             .Select(rdn => new List<(string, string)> { (LongName(rdn.GetSingleElementType().Value ?? ""), rdn.GetSingleElementValue() ?? "") })
             .ToList();
 

@@ -9,6 +9,9 @@ import asyncio
 
 from ._interop import to_dotnet_future, wrap_dotnet_future
 from ._loop import EventLoop, EventLoopPolicy
+from . import _ssl
+
+_ssl.install()
 
 __all__ = ('EventLoop', 'EventLoopPolicy', 'install', 'to_dotnet_future', 'wrap_dotnet_future')
 

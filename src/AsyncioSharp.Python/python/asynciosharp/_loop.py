@@ -16,12 +16,15 @@ import clr  # noqa: F401  (Python.NET: makes .NET namespaces importable)
 from AsyncioSharp.Python import LoopFacade
 
 from . import _interop
+from . import _ssl
 from . import _transports
 
 __all__ = ('EventLoop', 'EventLoopPolicy')
 
-# ASYNCIOSHARP_TRANSPORTS=dotnet makes the .NET socket transports the default for plain TCP (see EventLoop).
-_DOTNET_TRANSPORTS = os.environ.get('ASYNCIOSHARP_TRANSPORTS') == 'dotnet'
+# ASYNCIOSHARP_TRANSPORTS=cpython makes CPython's socket transports (on the .NET selector) the default for TCP;
+# ASYNCIOSHARP_TLS=dotnet makes the .NET TLS (SSLProtocol over SslStream) the default for ssl=.
+_DOTNET_TRANSPORTS = os.environ.get('ASYNCIOSHARP_TRANSPORTS') != 'cpython'
+_DOTNET_TLS = os.environ.get('ASYNCIOSHARP_TLS') == 'dotnet'
 
 
 class _NetSelector:
@@ -86,19 +89,22 @@ class _NetSelector:
 class EventLoop(unix_events.SelectorEventLoop):
     """An asyncio event loop run by the AsyncioSharp .NET loop.
 
-    ``dotnet_transports=True`` (or ASYNCIOSHARP_TRANSPORTS=dotnet) routes plain-TCP create_connection and
-    create_server through the .NET socket transports.
+    TCP create_connection and create_server go through the .NET socket transports; ``dotnet_transports=False``
+    (or ASYNCIOSHARP_TRANSPORTS=cpython) keeps CPython's transports instead. ``dotnet_tls=True`` (or
+    ASYNCIOSHARP_TLS=dotnet) also routes ssl= through the .NET TLS, a Python ssl.SSLContext being mirrored (see
+    _ssl.py); by default ssl= uses CPython's transports and sslproto. start_tls on a .NET transport uses the .NET TLS.
 
     Python's ready queue (``call_soon``) stays a Python deque, drained by one .NET callback per loop iteration;
     timers (``call_at``/``call_later``), fd callbacks (``add_reader``/``add_writer``) and the blocking wait are the
     .NET loop's, which releases the GIL while it waits. CPython's futures, tasks, transports and streams run on top.
     """
 
-    def __init__(self, facade=None, *, dotnet_transports=None):
+    def __init__(self, facade=None, *, dotnet_transports=None, dotnet_tls=None):
         if facade is None:
             facade = LoopFacade()
         self._facade = facade
         self._dotnet_transports = _DOTNET_TRANSPORTS if dotnet_transports is None else dotnet_transports
+        self._dotnet_tls = _DOTNET_TLS if dotnet_tls is None else dotnet_tls
         self._drain_scheduled = False
         self._pending_exc = None
         facade.bind(self._drain, self._run_handle, self._run_timers)
@@ -266,43 +272,80 @@ class EventLoop(unix_events.SelectorEventLoop):
                 break
         return self._scheduled[0]._when if self._scheduled else None
 
-    # Connections: with dotnet_transports, plain TCP goes through the .NET socket transports, which drive the Python
-    # protocol; the rest (and everything by default) uses CPython's transports on this loop's .NET selector, which
-    # measured faster (each Python-to-.NET call through Python.NET's binder costs microseconds) and supports
-    # start_tls and ResourceWarnings.
+    # Connections: TCP goes through the .NET socket transports (and with dotnet_tls, TLS through the .NET
+    # SSLProtocol), which drive the Python protocol; arguments of a kind the .NET path does not take (a host list,
+    # sock=, ...) use CPython's transports on this loop's .NET selector.
+
+    def _dotnet_args(self, host, port, ssl, sock, local_addr=None):
+        if not self._dotnet_transports:
+            return False
+        if host is not None and not isinstance(host, str):
+            return False
+        if port is not None and (type(port) is not int):
+            return False
+        if ssl is not None and ssl is not False and not (self._dotnet_tls and (ssl is True or _ssl.is_context(ssl))):
+            return False
+        if sock is not None:
+            # CPython's transport keeps using the caller's socket object (whose fileno() and getsockname() the
+            # caller may still call): the .NET transport would have to take its descriptor over.
+            return False
+        if local_addr is not None and not (isinstance(local_addr, tuple) and len(local_addr) == 2
+                                           and isinstance(local_addr[0], str) and type(local_addr[1]) is int):
+            return False
+        return True
 
     async def create_connection(self, protocol_factory, host=None, port=None, *, ssl=None, family=0, proto=0,
                                 flags=0, sock=None, local_addr=None, server_hostname=None,
                                 ssl_handshake_timeout=None, ssl_shutdown_timeout=None,
                                 happy_eyeballs_delay=None, interleave=None):
-        if (ssl or sock is not None or server_hostname is not None or ssl_handshake_timeout is not None
-                or ssl_shutdown_timeout is not None or happy_eyeballs_delay is not None or interleave is not None
-                or proto or not self._dotnet_transports or not isinstance(host, str) or not isinstance(port, int)):
+        if (not self._dotnet_args(host, port, ssl, sock, local_addr)
+                or (server_hostname is not None and not isinstance(server_hostname, str))):
             return await super().create_connection(
                 protocol_factory, host, port, ssl=ssl, family=family, proto=proto, flags=flags, sock=sock,
                 local_addr=local_addr, server_hostname=server_hostname,
                 ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout,
                 happy_eyeballs_delay=happy_eyeballs_delay, interleave=interleave)
-        net = self._facade.create_connection(protocol_factory, _transports.Transport, host, port, int(family),
-                                             flags, local_addr)
+        if ssl is True:
+            # As CPython: ssl=True means ssl.create_default_context() (tests and programs patch it).
+            ssl = _ssl.ssl.create_default_context()
+        if _ssl.is_context(ssl):
+            ssl = _ssl.mirror(ssl)
+        net = self._facade.create_connection(
+            protocol_factory, _transports.make_transport, host, port, ssl, int(family), int(proto), int(flags),
+            local_addr, server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout, happy_eyeballs_delay,
+            interleave)
         made = await _interop.wrap_dotnet_future(net, loop=self)
+        made.hand_over()
         return made.transport, made.protocol
 
     async def create_server(self, protocol_factory, host=None, port=None, *, family=socket.AF_UNSPEC,
                             flags=socket.AI_PASSIVE, sock=None, backlog=100, ssl=None, reuse_address=None,
                             reuse_port=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None,
                             start_serving=True):
-        if (ssl or sock is not None or ssl_handshake_timeout is not None or ssl_shutdown_timeout is not None
-                or not self._dotnet_transports or not (host is None or isinstance(host, str))
-                or not isinstance(port, int)):
+        if not self._dotnet_args(host, port, ssl, sock) or type(ssl) is bool:
             return await super().create_server(
                 protocol_factory, host, port, family=family, flags=flags, sock=sock, backlog=backlog, ssl=ssl,
                 reuse_address=reuse_address, reuse_port=reuse_port, ssl_handshake_timeout=ssl_handshake_timeout,
                 ssl_shutdown_timeout=ssl_shutdown_timeout, start_serving=start_serving)
-        net = self._facade.create_server(protocol_factory, _transports.Transport, host, port, int(family), flags,
-                                         backlog, reuse_address, reuse_port, start_serving)
+        if ssl is not None:
+            ssl = _ssl.mirror(ssl)
+        net = self._facade.create_server(
+            protocol_factory, _transports.make_transport, host, port, int(family), int(flags), backlog, ssl,
+            reuse_address, reuse_port, ssl_handshake_timeout, ssl_shutdown_timeout, start_serving)
         server = await _interop.wrap_dotnet_future(net, loop=self)
         return _transports.Server(self, server)
+
+    async def start_tls(self, transport, protocol, sslcontext, *, server_side=False, server_hostname=None,
+                        ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
+        # A .NET transport is upgraded by the .NET TLS whatever dotnet_tls says: CPython's SSLProtocol needs its own.
+        if not isinstance(transport, _transports.Transport) or not _ssl.is_context(sslcontext):
+            return await super().start_tls(
+                transport, protocol, sslcontext, server_side=server_side, server_hostname=server_hostname,
+                ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout)
+        net = self._facade.start_tls(transport._net, transport._bridge, protocol, _ssl.mirror(sslcontext),
+                                     bool(server_side), server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout)
+        bridge = await _interop.wrap_dotnet_future(net, loop=self)
+        return bridge.transport
 
     # Running and stopping: the .NET loop's run_forever.
 

@@ -1,0 +1,197 @@
+using System;
+using System.Runtime.InteropServices;
+using Python.Runtime;
+
+namespace AsyncioSharp.Python;
+
+/// <summary>
+/// The few CPython C-API functions the hot paths call directly (function pointers into the libpython Python.NET
+/// loaded): a call through Python.NET's dynamic invoke or method binder costs microseconds, these cost nanoseconds.
+/// Every caller holds the GIL. Pointers are raw <c>PyObject*</c>.
+/// </summary>
+internal static unsafe class CApi
+{
+    public static delegate* unmanaged<IntPtr, IntPtr, IntPtr> PyObject_CallOneArg;
+    public static delegate* unmanaged<IntPtr, IntPtr> PyObject_CallNoArgs;
+    public static delegate* unmanaged<IntPtr, IntPtr, IntPtr> PyObject_GetAttr;
+    public static delegate* unmanaged<IntPtr, int> PyObject_IsTrue;
+    public static delegate* unmanaged<byte*, nint, IntPtr> PyBytes_FromStringAndSize;
+    public static delegate* unmanaged<IntPtr, byte**, nint*, int> PyBytes_AsStringAndSize;
+    public static delegate* unmanaged<IntPtr, PyBuffer*, int, int> PyObject_GetBuffer;
+    public static delegate* unmanaged<PyBuffer*, void> PyBuffer_Release;
+    public static delegate* unmanaged<IntPtr, void> Py_IncRef;
+    public static delegate* unmanaged<IntPtr, void> Py_DecRef;
+    public static delegate* unmanaged<long, IntPtr> PyBool_FromLong;
+    public static delegate* unmanaged<nint, IntPtr> PyLong_FromSsize_t;
+    public static delegate* unmanaged<PyMethodDef*, IntPtr, IntPtr, IntPtr> PyCFunction_NewEx;
+    public static delegate* unmanaged<void*, byte*, delegate* unmanaged<IntPtr, void>, IntPtr> PyCapsule_New;
+    public static delegate* unmanaged<IntPtr, byte*, void*> PyCapsule_GetPointer;
+    public static delegate* unmanaged<IntPtr, IntPtr, void> PyErr_SetObject;
+    public static delegate* unmanaged<IntPtr, byte*, void> PyErr_SetString;
+    public static delegate* unmanaged<void> PyErr_Clear;
+    public static delegate* unmanaged<IntPtr, IntPtr> PyObject_Type;
+    public static delegate* unmanaged<IntPtr, IntPtr> PyType_GetName;
+    public static delegate* unmanaged<byte*, IntPtr> PyUnicode_InternFromString;
+    public static delegate* unmanaged<IntPtr, IntPtr, int> PyList_Append;
+    public static delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, void> PyErr_Fetch;
+    public static delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, void> PyErr_NormalizeException;
+    public static delegate* unmanaged<IntPtr, IntPtr, int> PyException_SetTraceback;
+    public static IntPtr None;
+    public static IntPtr TypeError;
+
+    private static bool _bound;
+    private static PyList? _holder;
+
+    /// <summary>Binds the pointers once (idempotent); call after the interpreter is initialized.</summary>
+    public static void Bind()
+    {
+        if (_bound)
+        {
+            return;
+        }
+        var library = NativeLibrary.Load(Runtime.PythonDLL!);
+        IntPtr F(string name) => NativeLibrary.GetExport(library, name);
+        PyObject_CallOneArg = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)F("PyObject_CallOneArg");
+        PyObject_CallNoArgs = (delegate* unmanaged<IntPtr, IntPtr>)F("PyObject_CallNoArgs");
+        PyObject_GetAttr = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)F("PyObject_GetAttr");
+        PyObject_IsTrue = (delegate* unmanaged<IntPtr, int>)F("PyObject_IsTrue");
+        PyBytes_FromStringAndSize = (delegate* unmanaged<byte*, nint, IntPtr>)F("PyBytes_FromStringAndSize");
+        PyBytes_AsStringAndSize = (delegate* unmanaged<IntPtr, byte**, nint*, int>)F("PyBytes_AsStringAndSize");
+        PyObject_GetBuffer = (delegate* unmanaged<IntPtr, PyBuffer*, int, int>)F("PyObject_GetBuffer");
+        PyBuffer_Release = (delegate* unmanaged<PyBuffer*, void>)F("PyBuffer_Release");
+        Py_IncRef = (delegate* unmanaged<IntPtr, void>)F("Py_IncRef");
+        Py_DecRef = (delegate* unmanaged<IntPtr, void>)F("Py_DecRef");
+        PyBool_FromLong = (delegate* unmanaged<long, IntPtr>)F("PyBool_FromLong");
+        PyLong_FromSsize_t = (delegate* unmanaged<nint, IntPtr>)F("PyLong_FromSsize_t");
+        PyCFunction_NewEx = (delegate* unmanaged<PyMethodDef*, IntPtr, IntPtr, IntPtr>)F("PyCFunction_NewEx");
+        PyCapsule_New = (delegate* unmanaged<void*, byte*, delegate* unmanaged<IntPtr, void>, IntPtr>)F("PyCapsule_New");
+        PyCapsule_GetPointer = (delegate* unmanaged<IntPtr, byte*, void*>)F("PyCapsule_GetPointer");
+        PyErr_SetObject = (delegate* unmanaged<IntPtr, IntPtr, void>)F("PyErr_SetObject");
+        PyErr_SetString = (delegate* unmanaged<IntPtr, byte*, void>)F("PyErr_SetString");
+        PyErr_Clear = (delegate* unmanaged<void>)F("PyErr_Clear");
+        PyObject_Type = (delegate* unmanaged<IntPtr, IntPtr>)F("PyObject_Type");
+        PyType_GetName = (delegate* unmanaged<IntPtr, IntPtr>)F("PyType_GetName");
+        PyUnicode_InternFromString = (delegate* unmanaged<byte*, IntPtr>)F("PyUnicode_InternFromString");
+        PyList_Append = (delegate* unmanaged<IntPtr, IntPtr, int>)F("PyList_Append");
+        PyErr_Fetch = (delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, void>)F("PyErr_Fetch");
+        PyErr_NormalizeException = (delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, void>)F("PyErr_NormalizeException");
+        PyException_SetTraceback = (delegate* unmanaged<IntPtr, IntPtr, int>)F("PyException_SetTraceback");
+        None = F("_Py_NoneStruct");
+        // PyExc_TypeError is a PyObject* variable: the export is its address.
+        TypeError = *(IntPtr*)F("PyExc_TypeError");
+        _bound = true;
+    }
+
+    /// <summary>An interned Python str for an attribute name, kept for the life of the process.</summary>
+    public static IntPtr Intern(string name)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(name + "\0");
+        fixed (byte* p = utf8)
+        {
+            return PyUnicode_InternFromString(p);
+        }
+    }
+
+    /// <summary>A new reference to None.</summary>
+    public static IntPtr NewNone()
+    {
+        Py_IncRef(None);
+        return None;
+    }
+
+    /// <summary>The raw pointer of a Python.NET object (still owned by it).</summary>
+    public static IntPtr Address(PyObject obj)
+    {
+#pragma warning disable CS0612 // Handle is obsolete in favour of internal reference types; C needs the pointer.
+        return obj.Handle;
+#pragma warning restore CS0612
+    }
+
+    /// <summary>
+    /// A Python.NET object over the new reference <paramref name="pointer"/> (which it takes over). Python.NET has no
+    /// public constructor from a pointer, so the object passes through a list; only the rare paths use this.
+    /// </summary>
+    public static PyObject Steal(IntPtr pointer)
+    {
+        _holder ??= new PyList();
+        var appended = PyList_Append(Address(_holder), pointer);
+        Py_DecRef(pointer);
+        if (appended != 0)
+        {
+            throw new InvalidOperationException("PyList_Append failed");
+        }
+        return _holder.InvokeMethod("pop");
+    }
+
+    /// <summary>The current Python exception (the indicator is cleared) as a <see cref="PythonError"/>.</summary>
+    public static PythonError FetchError()
+    {
+        IntPtr type, value, traceback;
+        PyErr_Fetch(&type, &value, &traceback);
+        PyErr_NormalizeException(&type, &value, &traceback);
+        if (traceback != IntPtr.Zero)
+        {
+            PyException_SetTraceback(value, traceback);
+            Py_DecRef(traceback);
+        }
+        Py_DecRef(type);
+        return PythonError.From(Steal(value));
+    }
+
+    /// <summary>
+    /// Calls <c>target.name(arg)</c> (or <c>target.name()</c> when <paramref name="arg"/> is zero) and returns the
+    /// new reference result; a Python exception is thrown as a <see cref="PythonError"/>.
+    /// </summary>
+    public static IntPtr CallMethod(IntPtr target, IntPtr name, IntPtr arg)
+    {
+        var method = PyObject_GetAttr(target, name);
+        if (method == IntPtr.Zero)
+        {
+            throw FetchError();
+        }
+        var result = arg == IntPtr.Zero ? PyObject_CallNoArgs(method) : PyObject_CallOneArg(method, arg);
+        Py_DecRef(method);
+        if (result == IntPtr.Zero)
+        {
+            throw FetchError();
+        }
+        return result;
+    }
+
+    /// <summary>Sets the current Python exception from a .NET one (see <see cref="PythonProtocol.ToPython"/>).</summary>
+    public static void SetError(Exception exc)
+    {
+        using var value = PythonProtocol.ToPython(exc);
+        var pointer = Address(value);
+        var type = PyObject_Type(pointer);
+        PyErr_SetObject(type, pointer);
+        Py_DecRef(type);
+    }
+
+    /// <summary>CPython's <c>PyMethodDef</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PyMethodDef
+    {
+        public byte* ml_name;
+        public void* ml_meth;
+        public int ml_flags;
+        public byte* ml_doc;
+    }
+
+    /// <summary>CPython's <c>Py_buffer</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PyBuffer
+    {
+        public byte* buf;
+        public IntPtr obj;
+        public nint len;
+        public nint itemsize;
+        public int @readonly;
+        public int ndim;
+        public byte* format;
+        public nint* shape;
+        public nint* strides;
+        public nint* suboffsets;
+        public void* @internal;
+    }
+}

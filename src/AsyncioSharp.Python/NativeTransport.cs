@@ -1,0 +1,175 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Python.Runtime;
+
+namespace AsyncioSharp.Python;
+
+/// <summary>
+/// The hot methods of a .NET transport as Python builtin functions (<c>write</c>, <c>is_closing</c>,
+/// <c>get_write_buffer_size</c>, <c>pause_reading</c>, <c>resume_reading</c>, <c>is_reading</c>): each is a
+/// <c>PyCFunction</c> whose C function is an <see cref="UnmanagedCallersOnlyAttribute"/> method here and whose
+/// <c>self</c> is a capsule holding the transport, so a Python call reaches .NET without Python.NET's method binder.
+/// </summary>
+internal static unsafe class NativeTransport
+{
+    private const int MethNoArgs = 0x0004;
+    private const int MethO = 0x0008;
+    private const int PyBufSimple = 0;
+    private static readonly byte* CapsuleName = Utf8("asynciosharp.transport");
+    private static CApi.PyMethodDef* _defs;
+
+    /// <summary>The names of the functions, in the order <see cref="Functions"/> returns them.</summary>
+    public static readonly string[] Names =
+        { "write", "is_closing", "get_write_buffer_size", "pause_reading", "resume_reading", "is_reading" };
+
+    /// <summary>A tuple of the Python functions bound to <paramref name="transport"/>; the caller holds the GIL.</summary>
+    public static PyObject Functions(Transport transport)
+    {
+        CApi.Bind();
+        if (_defs == null)
+        {
+            _defs = Define();
+        }
+        var handle = GCHandle.Alloc(transport);
+        var capsule = CApi.PyCapsule_New((void*)GCHandle.ToIntPtr(handle), CapsuleName, &FreeHandle);
+        var items = new PyObject[Names.Length];
+        for (var i = 0; i < Names.Length; i++)
+        {
+            items[i] = CApi.Steal(CApi.PyCFunction_NewEx(&_defs[i], capsule, IntPtr.Zero));
+        }
+        CApi.Py_DecRef(capsule);
+        return new PyTuple(items);
+    }
+
+    private static CApi.PyMethodDef* Define()
+    {
+        var defs = (CApi.PyMethodDef*)NativeMemory.AllocZeroed((nuint)(Names.Length * sizeof(CApi.PyMethodDef)));
+        void* Meth(int i) => i switch
+        {
+            0 => (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)&Write,
+            1 => (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)&IsClosing,
+            2 => (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)&GetWriteBufferSize,
+            3 => (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)&PauseReading,
+            4 => (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)&ResumeReading,
+            _ => (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)&IsReading,
+        };
+        for (var i = 0; i < Names.Length; i++)
+        {
+            defs[i].ml_name = Utf8(Names[i]);
+            defs[i].ml_meth = Meth(i);
+            defs[i].ml_flags = i == 0 ? MethO : MethNoArgs;
+        }
+        return defs;
+    }
+
+    private static byte* Utf8(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var p = (byte*)NativeMemory.AllocZeroed((nuint)bytes.Length + 1);
+        bytes.CopyTo(new Span<byte>(p, bytes.Length));
+        return p;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Transport Of(IntPtr capsule) =>
+        (Transport)GCHandle.FromIntPtr((IntPtr)CApi.PyCapsule_GetPointer(capsule, CapsuleName)).Target!;
+
+    [UnmanagedCallersOnly]
+    private static void FreeHandle(IntPtr capsule) =>
+        GCHandle.FromIntPtr((IntPtr)CApi.PyCapsule_GetPointer(capsule, CapsuleName)).Free();
+
+    [UnmanagedCallersOnly]
+    private static IntPtr Write(IntPtr self, IntPtr data)
+    {
+        try
+        {
+            byte* start;
+            nint length;
+            if (CApi.PyBytes_AsStringAndSize(data, &start, &length) == 0)
+            {
+                if (length > 0)
+                {
+                    Of(self).Write(new ReadOnlySpan<byte>(start, checked((int)length)));
+                }
+                return CApi.NewNone();
+            }
+            CApi.PyErr_Clear();
+            return WriteBuffer(Of(self), data);
+        }
+        catch (Exception e)
+        {
+            CApi.SetError(e);
+            return IntPtr.Zero;
+        }
+    }
+
+    // bytearray, memoryview and the other buffer objects, as CPython's transports accept them.
+    private static IntPtr WriteBuffer(Transport transport, IntPtr data)
+    {
+        CApi.PyBuffer view;
+        if (CApi.PyObject_GetBuffer(data, &view, PyBufSimple) != 0)
+        {
+            CApi.PyErr_Clear();
+            var type = CApi.PyObject_Type(data);
+            var name = CApi.PyType_GetName(type);
+            CApi.Py_DecRef(type);
+            using var message = new PyString(
+                $"data argument must be a bytes-like object, not '{(name == IntPtr.Zero ? "?" : CApi.Steal(name).ToString())}'");
+            CApi.PyErr_SetObject(CApi.TypeError, CApi.Address(message));
+            return IntPtr.Zero;
+        }
+        try
+        {
+            if (view.len > 0)
+            {
+                transport.Write(new ReadOnlySpan<byte>(view.buf, checked((int)view.len)));
+            }
+        }
+        finally
+        {
+            CApi.PyBuffer_Release(&view);
+        }
+        return CApi.NewNone();
+    }
+
+    [UnmanagedCallersOnly]
+    private static IntPtr IsClosing(IntPtr self, IntPtr unused) =>
+        Call(self, static t => CApi.PyBool_FromLong(t.IsClosing() ? 1 : 0));
+
+    [UnmanagedCallersOnly]
+    private static IntPtr GetWriteBufferSize(IntPtr self, IntPtr unused) =>
+        Call(self, static t => CApi.PyLong_FromSsize_t(t.GetWriteBufferSize()));
+
+    [UnmanagedCallersOnly]
+    private static IntPtr PauseReading(IntPtr self, IntPtr unused) => Call(self, static t =>
+    {
+        t.PauseReading();
+        return CApi.NewNone();
+    });
+
+    [UnmanagedCallersOnly]
+    private static IntPtr ResumeReading(IntPtr self, IntPtr unused) => Call(self, static t =>
+    {
+        t.ResumeReading();
+        return CApi.NewNone();
+    });
+
+    [UnmanagedCallersOnly]
+    private static IntPtr IsReading(IntPtr self, IntPtr unused) =>
+        Call(self, static t => CApi.PyBool_FromLong(t.IsReading() ? 1 : 0));
+
+    // An exception must not unwind into C: it becomes the Python exception and the call returns NULL.
+    private static IntPtr Call(IntPtr self, Func<Transport, IntPtr> body)
+    {
+        try
+        {
+            return body(Of(self));
+        }
+        catch (Exception e)
+        {
+            CApi.SetError(e);
+            return IntPtr.Zero;
+        }
+    }
+}
