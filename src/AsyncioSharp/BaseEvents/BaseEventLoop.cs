@@ -30,7 +30,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     private long _lastPoll;
     private int _busyIterations;
 
-    private readonly Queue<Handle> _ready = new();
+    private readonly Queue<ReadyHandle> _ready = new();
     private readonly PriorityQueue<TimerHandle, (double When, long Seq)> _scheduled = new();
     private readonly ConcurrentQueue<Handle> _inbox = new();
     // Set after each cross-thread enqueue, cleared before each drain: the hot path checks this int, not the queue.
@@ -88,7 +88,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     private protected abstract void WriteToSelf();
 
     /// <summary>Python's <c>_ready</c>, for tests: the callbacks the next iteration runs.</summary>
-    internal IReadOnlyCollection<Handle> Ready => _ready;
+    internal IReadOnlyCollection<Handle> Ready => _ready.Select(r => r.Handle).ToList();
 
     /// <summary>Python's <c>_scheduled</c>, for tests: the timers in the heap, in no particular order.</summary>
     internal IEnumerable<TimerHandle> ScheduledTimers => _scheduled.UnorderedItems.Select(item => item.Element);
@@ -638,7 +638,6 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void RunOnce()
     {
-        Tasks.Sweep(this);
         var scheduledCount = _scheduled.Count;
         if (scheduledCount > MinScheduledTimerHandles &&
             (double)_timerCancelledCount / scheduledCount > MinCancelledTimerHandlesFraction)
@@ -671,16 +670,22 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         {
             // Callbacks are waiting: poll I/O without blocking, but not on every iteration of a burst of
             // callback-only iterations, where the system call would cost more than the callbacks themselves.
-            // Even reading the clock costs as much as a short iteration, so it is read every 8th one.
-            if (_stopping || ((++_busyIterations & 7) == 0 && Stopwatch.GetTimestamp() - _lastPoll >= BusyPollInterval))
+            // Even reading the clock costs as much as a short iteration, so it is read every 8th one; so is the
+            // check for pending tasks that were garbage collected.
+            if (_stopping || (++_busyIterations & 7) == 0)
             {
-                Select(0);
-                _lastPoll = Stopwatch.GetTimestamp();
-                DrainInbox();
+                Tasks.Sweep(this);
+                if (_stopping || Stopwatch.GetTimestamp() - _lastPoll >= BusyPollInterval)
+                {
+                    Select(0);
+                    _lastPoll = Stopwatch.GetTimestamp();
+                    DrainInbox();
+                }
             }
         }
         else
         {
+            Tasks.Sweep(this);
             double? timeout = null;
             if (_scheduled.TryPeek(out var next, out _))
             {
@@ -720,7 +725,7 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         var ntodo = _ready.Count;
         for (var i = 0; i < ntodo; i++)
         {
-            var handle = _ready.Dequeue();
+            var handle = _ready.Dequeue().Handle;
             if (handle.Cancelled())
             {
                 continue;
@@ -772,7 +777,8 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
 
     private void DrainInbox()
     {
-        if (Interlocked.Exchange(ref _inboxPending, 0) == 0)
+        // A plain read first: the locked exchange costs more than the rest of a short iteration.
+        if (Volatile.Read(ref _inboxPending) == 0 || Interlocked.Exchange(ref _inboxPending, 0) == 0)
         {
             return;
         }
@@ -780,5 +786,18 @@ public abstract partial class BaseEventLoop : AbstractEventLoop
         {
             _ready.Enqueue(handle);
         }
+    }
+
+    /// <summary>
+    /// A ready-queue slot. Storing a non-sealed class into an array costs a covariance check per store; a struct
+    /// slot does not, and the ready queue takes one store per callback.
+    /// </summary>
+    private readonly struct ReadyHandle
+    {
+        private ReadyHandle(Handle handle) => Handle = handle;
+
+        public Handle Handle { get; }
+
+        public static implicit operator ReadyHandle(Handle handle) => new(handle);
     }
 }

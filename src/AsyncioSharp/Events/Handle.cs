@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace AsyncioSharp;
@@ -75,8 +74,6 @@ public class Handle
     /// Runs the callback (Python's <c>Handle._run</c>): an exception goes to the loop's exception handler, except
     /// <see cref="KeyboardInterrupt"/> and <see cref="SystemExit"/>, which propagate out of the loop as in Python.
     /// </summary>
-    // Runs for every callback: compiled optimized once, at first call, rather than at tier 0 and again later.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Run()
     {
         if (_cancelled)

@@ -222,7 +222,7 @@ public class AsyncioTask : Future
         {
             ExecutionContext.Restore(_context);
         }
-        var previous = t_current;
+        // Steps never nest (EnterTask refuses), so there is no outer task to restore afterwards.
         t_current = this;
         try
         {
@@ -238,7 +238,7 @@ public class AsyncioTask : Future
         }
         finally
         {
-            t_current = previous;
+            t_current = null;
             _context = ExecutionContext.Capture();
             if (outerContext is not null && !ReferenceEquals(_context, outerContext))
             {
