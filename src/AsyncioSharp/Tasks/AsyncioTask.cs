@@ -24,6 +24,9 @@ public class AsyncioTask : Future
     private Coroutine _resume;
     private bool _mustCancel;
     private Exception? _pendingThrow;
+    // How many tasks (on every loop) hold a pending throw: lets every await skip the thread-local lookup of the
+    // current task in the usual case where none does.
+    private static int s_pendingThrows;
     private int _numCancelsRequested;
     private string? _cancelMessage;
     private int _registrySlot = -1;
@@ -155,10 +158,14 @@ public class AsyncioTask : Future
     /// <summary>Throws into the running coroutine the exception a cancel() left pending (Python's <c>coro.throw</c>).</summary>
     internal static void ThrowIfCancelPending()
     {
+        if (Volatile.Read(ref s_pendingThrows) == 0)
+        {
+            return;
+        }
         var task = t_current;
         if (task?._pendingThrow is { } exc)
         {
-            task._pendingThrow = null;
+            task.SetPendingThrow(null);
             throw exc;
         }
     }
@@ -198,9 +205,18 @@ public class AsyncioTask : Future
         return Step;
     }
 
+    private void SetPendingThrow(Exception? exc)
+    {
+        if ((_pendingThrow is null) != (exc is null))
+        {
+            Interlocked.Add(ref s_pendingThrows, exc is null ? -1 : 1);
+        }
+        _pendingThrow = exc;
+    }
+
     private void ThrowAtNextStep(Exception exc)
     {
-        _pendingThrow = exc;
+        SetPendingThrow(exc);
         Loop.CallSoonHandle(_stepHandle);
     }
 
@@ -212,7 +228,7 @@ public class AsyncioTask : Future
         }
         if (_mustCancel)
         {
-            _pendingThrow = _pendingThrow as CancelledError ?? MakeCancelledError(_cancelMessage);
+            SetPendingThrow(_pendingThrow as CancelledError ?? MakeCancelledError(_cancelMessage));
             _mustCancel = false;
         }
         _futWaiter = null;
@@ -228,7 +244,7 @@ public class AsyncioTask : Future
         {
             if (!_coro.IsStarted && _pendingThrow is { } early)
             {
-                _pendingThrow = null;
+                SetPendingThrow(null);
                 _coro.ThrowBeforeStart(early);
             }
             else
@@ -256,7 +272,7 @@ public class AsyncioTask : Future
     {
         Unregister();
         var leftOver = _pendingThrow;
-        _pendingThrow = null;
+        SetPendingThrow(null);
         switch (_coro.Error)
         {
             case CancelledError cancelled:
