@@ -27,6 +27,7 @@ public sealed class SSLObject
 
     private readonly SslStream _stream;
     private readonly MemoryBIO _incoming;
+    private readonly MemoryBIO _outgoing;
     private readonly int _ownerThread = Environment.CurrentManagedThreadId;
     // Room for one whole TLS record's plaintext, so a read never stops inside a record for want of space.
     private const int MinReadRoom = 16 * 1024;
@@ -57,6 +58,7 @@ public sealed class SSLObject
         ServerSide = serverSide;
         ServerHostname = serverHostname;
         _incoming = incoming;
+        _outgoing = outgoing;
         _stream = new SslStream(new MemoryBioStream(incoming, outgoing), leaveInnerStreamOpen: false);
     }
 
@@ -578,11 +580,36 @@ public sealed class SSLObject
                 ? new SSLError(1, $"[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE] peer did not return a certificate (_ssl.c:{HandshakeLine})",
                     "SSL", "PEER_DID_NOT_RETURN_A_CERTIFICATE")
                 : new SSLCertVerificationError(50, "application verification failure");
+            SendAlert(TlsAlert.HandshakeFailure);
             return false;
         }
         _verifyError = CertVerifier.Check(certificate, chain, errors, !ServerSide && Context.CheckHostname ? ServerHostname : null);
         _peerVerified = _verifyError is null;
+        if (_verifyError is SSLCertVerificationError rejected)
+        {
+            SendAlert(TlsAlert.ForVerifyCode(rejected.VerifyCode));
+        }
         return _peerVerified;
+    }
+
+    /// <summary>
+    /// Replaces our unsent handshake flight with the alert OpenSSL would have sent. .NET validates the peer after
+    /// its OpenSSL handshake, when our last flight (a TLS 1.3 client's Finished, a TLS 1.2 server's Finished) is in
+    /// the outgoing BIO, unsent until this step returns: dropped, the peer never completes its handshake, as with
+    /// OpenSSL, which verifies before writing that flight. A TLS 1.3 server verifies the client after the client's
+    /// handshake is over: the client only reads protected records then and would report a plaintext alert as a bad
+    /// record type, so it gets none and sees the connection end, as when CPython's asyncio server rejects it.
+    /// (A TLS 1.2 client's Finished went out before the server's Finished, after which .NET verifies: the server
+    /// has completed its handshake and gets the alert as a record error.)
+    /// </summary>
+    private void SendAlert(byte description)
+    {
+        var protocol = _stream.SslProtocol;
+        _outgoing.Read();
+        if (!(ServerSide && protocol == SslProtocols.Tls13))
+        {
+            _outgoing.Write(TlsAlert.Record(protocol, description));
+        }
     }
 
     /// <summary>
