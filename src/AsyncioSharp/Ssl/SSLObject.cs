@@ -345,25 +345,7 @@ public sealed class SSLObject
         {
             return cert.RawData;
         }
-        var result = new Dictionary<string, object?>();
-        if (!_peerVerified)
-        {
-            return result;
-        }
-        result["subject"] = Names(cert.SubjectName);
-        result["issuer"] = Names(cert.IssuerName);
-        result["version"] = cert.Version;
-        result["serialNumber"] = cert.SerialNumber;
-        result["notBefore"] = AsnTime(cert.NotBefore);
-        result["notAfter"] = AsnTime(cert.NotAfter);
-        var san = cert.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
-        if (san is not null)
-        {
-            result["subjectAltName"] = san.EnumerateDnsNames().Select(n => ("DNS", n))
-                .Concat(san.EnumerateIPAddresses().Select(ip => ("IP Address", ip.ToString().ToUpperInvariant())))
-                .ToList();
-        }
-        return result;
+        return _peerVerified ? CertificateDecoder.Decode(cert) : new Dictionary<string, object?>();
     }
 
     /// <summary>Writes ciphertext from the peer to the incoming BIO; operations it lets finish are seen by the caller's next step.</summary>
@@ -640,28 +622,4 @@ public sealed class SSLObject
                 Wakeup?.Invoke();
             }
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-
-    private static List<List<(string Name, string Value)>> Names(X500DistinguishedName name) =>
-        name.EnumerateRelativeDistinguishedNames(reversed: false)
-            .Select(rdn => new List<(string, string)> { (LongName(rdn.GetSingleElementType().Value ?? ""), rdn.GetSingleElementValue() ?? "") })
-            .ToList();
-
-    private static string LongName(string oid) => oid switch
-    {
-        "2.5.4.3" => "commonName",
-        "2.5.4.6" => "countryName",
-        "2.5.4.7" => "localityName",
-        "2.5.4.8" => "stateOrProvinceName",
-        "2.5.4.10" => "organizationName",
-        "2.5.4.11" => "organizationalUnitName",
-        "1.2.840.113549.1.9.1" => "emailAddress",
-        _ => oid,
-    };
-
-    private static string AsnTime(DateTime time)
-    {
-        var utc = time.ToUniversalTime();
-        return utc.ToString("MMM ", CultureInfo.InvariantCulture) + utc.Day.ToString(CultureInfo.InvariantCulture).PadLeft(2)
-            + utc.ToString(" HH:mm:ss yyyy", CultureInfo.InvariantCulture) + " GMT";
-    }
 }
