@@ -182,9 +182,21 @@ public sealed class SslProtocolPairTests : IDisposable
         Assert.Equal("unable to get local issuer certificate", exc.VerifyMessage);
         Assert.Equal("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)", exc.Message);
         Assert.Empty(client.App.Events);
-        // .NET verifies the server's certificate after the TLS exchange, so the server may see a completed
-        // handshake before the client drops the connection (CPython's server sees an alert instead).
-        RunUntil(() => server.Waiter.Done() && (server.App.Lost || server.Waiter.Exception() is not null));
+        // The client's Finished never goes out: the server's handshake fails on OpenSSL's alert, as with an OpenSSL
+        // client, and its application protocol hears of no connection.
+        var serverExc = Assert.IsAssignableFrom<SSLError>(server.Waiter.Exception());
+        Assert.Equal("TLSV1_ALERT_UNKNOWN_CA", serverExc.Reason);
+        Assert.Empty(server.App.Events);
+    }
+
+    [Fact]
+    public void hostname_mismatch_alert_is_bad_certificate_and_the_server_never_connects()
+    {
+        var (client, server, _) = Connect(ClientContext(), ServerContext(TestCerts.OtherHostCert, TestCerts.OtherHostKey));
+        RunUntil(() => client.Waiter.Done() && server.Waiter.Done());
+        Assert.IsType<SSLCertVerificationError>(client.Waiter.Exception());
+        Assert.Equal("SSLV3_ALERT_BAD_CERTIFICATE", Assert.IsAssignableFrom<SSLError>(server.Waiter.Exception()).Reason);
+        Assert.Empty(server.App.Events);
     }
 
     [Fact]
