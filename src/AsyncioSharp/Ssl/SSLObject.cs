@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
@@ -51,6 +52,8 @@ public sealed class SSLObject
     private TlsCipherSuite _cipherSuite;
     private string? _alpn;
     private X509Certificate2? _remoteCertificate;
+    private Tls12CertificateReader? _serverCertificate;
+    private bool _rejectedEarly;
 
     internal SSLObject(SSLContext context, MemoryBIO incoming, MemoryBIO outgoing, bool serverSide, string? serverHostname)
     {
@@ -59,6 +62,7 @@ public sealed class SSLObject
         ServerHostname = serverHostname;
         _incoming = incoming;
         _outgoing = outgoing;
+        _serverCertificate = serverSide ? null : new Tls12CertificateReader();
         _stream = new SslStream(new MemoryBioStream(incoming, outgoing), leaveInnerStreamOpen: false);
     }
 
@@ -97,6 +101,10 @@ public sealed class SSLObject
         if (_handshakeDone)
         {
             return;
+        }
+        if (_rejectedEarly)
+        {
+            throw _verifyError!;
         }
         _handshake ??= WithoutContext(StartHandshake);
         if (!_handshake.IsCompleted)
@@ -354,11 +362,72 @@ public sealed class SSLObject
         _driving++;
         try
         {
+            if (_rejectedEarly || (_serverCertificate is not null && !VerifyEarly(data)))
+            {
+                return;
+            }
             _incoming.Write(data);
         }
         finally
         {
             _driving--;
+        }
+    }
+
+    /// <summary>
+    /// A TLS 1.2 client verifies the server's certificate as soon as it arrives (see <see cref="Tls12CertificateReader"/>),
+    /// before the SslStream sees it and answers with our Finished flight. False when it is refused: then the alert
+    /// replaces that flight, the ciphertext is not handed on, and the handshake fails with the verify error.
+    /// </summary>
+    private bool VerifyEarly(ReadOnlySpan<byte> data)
+    {
+        var reader = _serverCertificate!;
+        reader.Feed(data);
+        if (!reader.Done)
+        {
+            return true;
+        }
+        _serverCertificate = null;
+        if (reader.Certificates is not { Count: > 0 } chain || Context.VerifyMode == VerifyMode.CERT_NONE
+            || CheckServerChain(chain) is not { } error)
+        {
+            return true;
+        }
+        _verifyError = error;
+        _rejectedEarly = true;
+        SendAlert(TlsAlert.ForVerifyCode(error.VerifyCode), SslProtocols.Tls12);
+        return false;
+    }
+
+    /// <summary>What <see cref="Validate"/> would conclude for the server's chain (DER, leaf first); null when it passes.</summary>
+    private SSLCertVerificationError? CheckServerChain(List<byte[]> der)
+    {
+        X509Certificate2 leaf;
+        var intermediates = new X509Certificate2Collection();
+        try
+        {
+            leaf = X509CertificateLoader.LoadCertificate(der[0]);
+            foreach (var cert in der.Skip(1))
+            {
+                intermediates.Add(X509CertificateLoader.LoadCertificate(cert));
+            }
+        }
+        catch (CryptographicException)
+        {
+            // Left to the SslStream, which fails the handshake on it.
+            return null;
+        }
+        using (leaf)
+        using (var chain = new X509Chain { ChainPolicy = Context.ChainPolicy(peerIsServer: true) })
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(intermediates);
+            var errors = chain.Build(leaf) ? SslPolicyErrors.None : SslPolicyErrors.RemoteCertificateChainErrors;
+            var hostname = Context.CheckHostname ? ServerHostname : null;
+            if (!string.IsNullOrEmpty(hostname) && !leaf.MatchesHostname(hostname))
+            {
+                errors |= SslPolicyErrors.RemoteCertificateNameMismatch;
+            }
+            return CertVerifier.Check(leaf, chain, errors, hostname);
         }
     }
 
@@ -562,14 +631,14 @@ public sealed class SSLObject
                 ? new SSLError(1, $"[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE] peer did not return a certificate (_ssl.c:{HandshakeLine})",
                     "SSL", "PEER_DID_NOT_RETURN_A_CERTIFICATE")
                 : new SSLCertVerificationError(50, "application verification failure");
-            SendAlert(TlsAlert.HandshakeFailure);
+            SendAlert(TlsAlert.HandshakeFailure, _stream.SslProtocol);
             return false;
         }
         _verifyError = CertVerifier.Check(certificate, chain, errors, !ServerSide && Context.CheckHostname ? ServerHostname : null);
         _peerVerified = _verifyError is null;
         if (_verifyError is SSLCertVerificationError rejected)
         {
-            SendAlert(TlsAlert.ForVerifyCode(rejected.VerifyCode));
+            SendAlert(TlsAlert.ForVerifyCode(rejected.VerifyCode), _stream.SslProtocol);
         }
         return _peerVerified;
     }
@@ -578,15 +647,13 @@ public sealed class SSLObject
     /// Replaces our unsent handshake flight with the alert OpenSSL would have sent. .NET validates the peer after
     /// its OpenSSL handshake, when our last flight (a TLS 1.3 client's Finished, a TLS 1.2 server's Finished) is in
     /// the outgoing BIO, unsent until this step returns: dropped, the peer never completes its handshake, as with
-    /// OpenSSL, which verifies before writing that flight. A TLS 1.3 server verifies the client after the client's
-    /// handshake is over: the client only reads protected records then and would report a plaintext alert as a bad
-    /// record type, so it gets none and sees the connection end, as when CPython's asyncio server rejects it.
-    /// (A TLS 1.2 client's Finished went out before the server's Finished, after which .NET verifies: the server
-    /// has completed its handshake and gets the alert as a record error.)
+    /// OpenSSL, which verifies before writing that flight (a TLS 1.2 client's went out earlier, so it verifies
+    /// before, in <see cref="VerifyEarly"/>). A TLS 1.3 server verifies the client after the client's handshake is
+    /// over: the client only reads protected records then and would report a plaintext alert as a bad record type,
+    /// so it gets none and sees the connection end, as when CPython's asyncio server rejects it.
     /// </summary>
-    private void SendAlert(byte description)
+    private void SendAlert(byte description, SslProtocols protocol)
     {
-        var protocol = _stream.SslProtocol;
         _outgoing.Read();
         if (!(ServerSide && protocol == SslProtocols.Tls13))
         {

@@ -200,6 +200,33 @@ public sealed class SslProtocolPairTests : IDisposable
     }
 
     [Fact]
+    public void tls12_client_rejects_the_certificate_before_its_finished_goes_out()
+    {
+        var serverContext = ServerContext(TestCerts.UntrustedCert, TestCerts.UntrustedKey);
+        serverContext.MaximumVersion = TLSVersion.TLSv1_2;
+        var (client, server, _) = Connect(ClientContext(), serverContext);
+        RunUntil(() => client.Waiter.Done() && server.Waiter.Done());
+        Assert.Equal(20, Assert.IsType<SSLCertVerificationError>(client.Waiter.Exception()).VerifyCode);
+        Assert.Equal("TLSV1_ALERT_UNKNOWN_CA", Assert.IsAssignableFrom<SSLError>(server.Waiter.Exception()).Reason);
+        Assert.Empty(server.App.Events);
+        Assert.Empty(client.App.Events);
+    }
+
+    [Fact]
+    public void tls12_server_missing_client_certificate_sends_handshake_failure()
+    {
+        var serverContext = ServerContext();
+        serverContext.MaximumVersion = TLSVersion.TLSv1_2;
+        serverContext.VerifyMode = VerifyMode.CERT_REQUIRED;
+        serverContext.LoadVerifyLocations(TestCerts.CaFile);
+        var (client, server, _) = Connect(ClientContext(), serverContext);
+        RunUntil(() => client.Waiter.Done() && server.Waiter.Done());
+        Assert.Equal("PEER_DID_NOT_RETURN_A_CERTIFICATE", Assert.IsAssignableFrom<SSLError>(server.Waiter.Exception()).Reason);
+        Assert.Equal("SSLV3_ALERT_HANDSHAKE_FAILURE", Assert.IsAssignableFrom<SSLError>(client.Waiter.Exception()).Reason);
+        Assert.Empty(client.App.Events);
+    }
+
+    [Fact]
     public void hostname_mismatch_fails_with_code_62()
     {
         var (client, server, _) = Connect(ClientContext(), ServerContext(TestCerts.OtherHostCert, TestCerts.OtherHostKey));
