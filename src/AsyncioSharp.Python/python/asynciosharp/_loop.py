@@ -27,6 +27,11 @@ _DOTNET_TRANSPORTS = os.environ.get('ASYNCIOSHARP_TRANSPORTS') != 'cpython'
 _DOTNET_TLS = os.environ.get('ASYNCIOSHARP_TLS') == 'dotnet'
 
 
+def _numbers(*values, kind=(int, float)):
+    """Whether each value is None or a plain number: other values take CPython's path, which raises its own errors."""
+    return all(v is None or (isinstance(v, kind) and not isinstance(v, bool)) for v in values)
+
+
 class _NetSelector:
     """The selector interface (what transports and reprs read) mirrored into the .NET loop's epoll selector.
 
@@ -299,7 +304,9 @@ class EventLoop(unix_events.SelectorEventLoop):
                                 ssl_handshake_timeout=None, ssl_shutdown_timeout=None,
                                 happy_eyeballs_delay=None, interleave=None):
         if (not self._dotnet_args(host, port, ssl, sock, local_addr)
-                or (server_hostname is not None and not isinstance(server_hostname, str))):
+                or (server_hostname is not None and not isinstance(server_hostname, str))
+                or not _numbers(ssl_handshake_timeout, ssl_shutdown_timeout, happy_eyeballs_delay)
+                or not _numbers(interleave, kind=int)):
             return await super().create_connection(
                 protocol_factory, host, port, ssl=ssl, family=family, proto=proto, flags=flags, sock=sock,
                 local_addr=local_addr, server_hostname=server_hostname,
@@ -322,7 +329,8 @@ class EventLoop(unix_events.SelectorEventLoop):
                             flags=socket.AI_PASSIVE, sock=None, backlog=100, ssl=None, reuse_address=None,
                             reuse_port=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None,
                             start_serving=True):
-        if not self._dotnet_args(host, port, ssl, sock) or type(ssl) is bool:
+        if (not self._dotnet_args(host, port, ssl, sock) or type(ssl) is bool
+                or not _numbers(ssl_handshake_timeout, ssl_shutdown_timeout) or not _numbers(backlog, kind=int)):
             return await super().create_server(
                 protocol_factory, host, port, family=family, flags=flags, sock=sock, backlog=backlog, ssl=ssl,
                 reuse_address=reuse_address, reuse_port=reuse_port, ssl_handshake_timeout=ssl_handshake_timeout,
