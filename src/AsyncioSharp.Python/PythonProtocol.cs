@@ -13,11 +13,13 @@ public sealed unsafe class PythonProtocol : Protocol
 {
     private readonly LoopFacade _facade;
     private readonly PyObject _makeTransport;
+    private PyObject? _socket;
 
-    internal PythonProtocol(LoopFacade facade, PyObject protocol, PyObject makeTransport)
+    internal PythonProtocol(LoopFacade facade, PyObject protocol, PyObject makeTransport, PyObject? socket = null)
     {
         _facade = facade;
         _makeTransport = makeTransport;
+        _socket = socket;
         this.protocol = protocol;
         _buffered = IsBuffered(protocol);
     }
@@ -80,7 +82,7 @@ public sealed unsafe class PythonProtocol : Protocol
         using var netPy = net.ToPython();
         using var natives = net is Transport stream ? NativeTransport.Functions(stream) : PyObject.None;
         using var self = this.ToPython();
-        transport = _makeTransport.Invoke(netPy, protocol, natives, self);
+        transport = _makeTransport.Invoke(netPy, protocol, natives, self, _socket ?? PyObject.None);
     }
 
     // A Python BufferedProtocol gets its data copied into get_buffer()'s buffer by asyncio's own helper, as CPython's
@@ -162,6 +164,17 @@ public sealed unsafe class PythonProtocol : Protocol
     /// <inheritdoc />
     public override void ConnectionLost(Exception? exc) => _facade.WithGil(() =>
     {
+        var previous = protocol;
+        protocol = PyObject.None;
+        Lost(previous, exc, transport, ref _socket);
+    });
+
+    /// <summary>
+    /// Tells <paramref name="protocol"/> connection_lost(exc), then lets go of it and closes the caller's Python socket
+    /// (a sock= connection), as CPython's <c>_call_connection_lost</c> does; the caller holds the GIL.
+    /// </summary>
+    internal static void Lost(PyObject protocol, Exception? exc, PyObject? transport, ref PyObject? socket)
+    {
         using var pyExc = ToPython(exc);
         try
         {
@@ -171,11 +184,18 @@ public sealed unsafe class PythonProtocol : Protocol
         {
             // As CPython's transports drop their protocol once it is told: the .NET objects may outlive the connection
             // until a .NET collection, and must not keep the Python protocol (and what it holds) alive that long.
-            using var previous = protocol;
-            protocol = PyObject.None;
+            protocol.Dispose();
             transport?.SetAttr("_protocol", PyObject.None);
+            if (socket is { } owned)
+            {
+                socket = null;
+                using (owned)
+                {
+                    owned.InvokeMethod("close").Dispose();
+                }
+            }
         }
-    });
+    }
 
     /// <inheritdoc />
     public override void PauseWriting() => CallNoArgs(Names.PauseWriting);
@@ -285,8 +305,31 @@ public sealed unsafe class PythonProtocol : Protocol
             new PyString(v6.Address.ToString().Split('%')[0]), new PyInt(v6.Port), new PyInt(0), new PyInt((long)v6.Address.ScopeId),
         }),
         IPEndPoint ip => new PyTuple(new PyObject[] { new PyString(ip.Address.ToString()), new PyInt(ip.Port) }),
-        System.Net.Sockets.UnixDomainSocketEndPoint unix => new PyString(unix.ToString()),
+        System.Net.Sockets.UnixDomainSocketEndPoint unix => UnixAddress(unix),
         null => PyObject.None,
         _ => new PyString(endPoint.ToString()!),
     };
+
+    // As Python's makesockaddr: '' for an unnamed socket, bytes (leading NUL) for Linux's abstract namespace, else the
+    // path as str.
+    private static PyObject UnixAddress(System.Net.Sockets.UnixDomainSocketEndPoint unix)
+    {
+        var raw = unix.Serialize();
+        var length = raw.Size - 2;
+        var path = new byte[Math.Max(length, 0)];
+        for (var i = 0; i < path.Length; i++)
+        {
+            path[i] = raw[i + 2];
+        }
+        if (path.Length > 0 && path[0] == 0)
+        {
+            CApi.Bind();
+            fixed (byte* start = path)
+            {
+                return CApi.Steal(CApi.PyBytes_FromStringAndSize(start, path.Length));
+            }
+        }
+        var end = Array.IndexOf(path, (byte)0);
+        return new PyString(System.Text.Encoding.UTF8.GetString(path, 0, end < 0 ? path.Length : end));
+    }
 }

@@ -15,7 +15,7 @@ from System.Runtime.CompilerServices import ITuple
 from . import _ssl
 from ._interop import wrap_dotnet_future
 
-__all__ = ('Transport', 'Server')
+__all__ = ('Transport', 'DatagramTransport', 'Server')
 
 
 # The hot methods, as builtin functions calling straight into the .NET transport (AsyncioSharp.Python.NativeTransport).
@@ -29,13 +29,15 @@ class Transport(transports.Transport):
     C method call costs, without Python.NET's binder.
     """
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_extra_cache') + _NATIVE
+    __slots__ = ('_net', '_protocol', '_bridge', '_sock', '_extra_cache') + _NATIVE
 
-    def __init__(self, net, protocol, natives, bridge):
+    def __init__(self, net, protocol, natives, bridge, sock=None):
         super().__init__()
         self._net = net
         self._protocol = protocol
         self._bridge = bridge
+        # The caller's Python socket (sock=): the .NET transport runs on its descriptor, the bridge closes it.
+        self._sock = sock
         self._extra_cache = {}
         for name, function in zip(_NATIVE, natives):
             setattr(self, name, function)
@@ -43,20 +45,15 @@ class Transport(transports.Transport):
     def get_extra_info(self, name, default=None):
         if name in self._extra_cache:
             return self._extra_cache[name]
-        if name in ('peername', 'sockname'):
-            value = LoopFacade.address(self._net, name)
-        elif name == 'socket':
-            sock = self._net.GetExtraInfo('socket')
-            value = None if sock is None else trsock.TransportSocket(_SocketView(sock))
-        elif name == 'ssl_object':
+        value = _socket_extra(self, name)
+        if value is _NOT_SOCKET_EXTRA:
+            if name == 'sslcontext':
+                # Not cached: the .NET side may hold this transport until a .NET collection, the context must not wait.
+                return _ssl.python_context(self._net.GetExtraInfo(name)) or default
+            if name != 'ssl_object':
+                return _from_net(self._net.GetExtraInfo(name, default))
             net = self._net.GetExtraInfo(name)
             value = None if net is None else SSLObjectView(net)
-        elif name == 'sslcontext':
-            # Not cached: the .NET side may hold this transport until a .NET collection, the context must not wait.
-            return _ssl.python_context(self._net.GetExtraInfo(name)) or default
-        else:
-            value = _from_net(self._net.GetExtraInfo(name, default))
-            return value
         self._extra_cache[name] = value
         return default if value is None else value
 
@@ -136,10 +133,107 @@ class SSLObjectView:
         return self._net.Pending()
 
 
-def make_transport(net, protocol, natives, bridge):
-    """The Python face of a .NET transport (PythonProtocol calls this with the transport it was handed)."""
-    cls = SSLTransport if net.GetType().Name == '_SSLProtocolTransport' else Transport
-    return cls(net, protocol, natives, bridge)
+_NOT_SOCKET_EXTRA = object()
+
+
+def _socket_extra(transport, name):
+    """'peername', 'sockname' and 'socket' as CPython's socket transports give them (address tuples or paths, a
+    TransportSocket over the caller's socket for sock=, else over a view of the .NET socket)."""
+    if name in ('peername', 'sockname'):
+        return LoopFacade.address(transport._net, name)
+    if name == 'socket':
+        if transport._sock is not None:
+            return trsock.TransportSocket(transport._sock)
+        sock = transport._net.GetExtraInfo('socket')
+        return None if sock is None else trsock.TransportSocket(_SocketView(sock))
+    return _NOT_SOCKET_EXTRA
+
+
+def make_transport(net, protocol, natives, bridge, sock=None):
+    """The Python face of a .NET transport (PythonProtocol and PythonDatagramProtocol call this with the transport
+    they were handed and the caller's socket, if any)."""
+    name = net.GetType().Name
+    if name == 'SelectorDatagramTransport':
+        return DatagramTransport(net, protocol, bridge, sock)
+    cls = SSLTransport if name == '_SSLProtocolTransport' else Transport
+    return cls(net, protocol, natives, bridge, sock)
+
+
+class DatagramTransport(transports.DatagramTransport):
+    """The snake_case datagram transport handed to a Python DatagramProtocol whose endpoint the .NET loop drives."""
+
+    __slots__ = ('_net', '_protocol', '_bridge', '_sock', '_extra_cache', '_address')
+
+    def __init__(self, net, protocol, bridge, sock=None):
+        super().__init__()
+        self._net = net
+        self._protocol = protocol
+        self._bridge = bridge
+        self._sock = sock
+        self._extra_cache = {}
+        # CPython's _address: the connected peer, which sendto's addr must match.
+        self._address = self.get_extra_info('peername')
+
+    def get_extra_info(self, name, default=None):
+        if name in self._extra_cache:
+            return self._extra_cache[name]
+        value = _socket_extra(self, name)
+        if value is _NOT_SOCKET_EXTRA:
+            return _from_net(self._net.GetExtraInfo(name, default))
+        self._extra_cache[name] = value
+        return default if value is None else value
+
+    def sendto(self, data, addr=None):
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f'data argument must be a bytes-like object, not {type(data).__name__!r}')
+        if not data:
+            return
+        if self._address:
+            if addr not in (None, self._address):
+                raise ValueError(f'Invalid address: must be None or {self._address}')
+            addr = None
+        elif isinstance(addr, tuple) and addr and isinstance(addr[0], str):
+            addr = _numeric_address(self, addr)
+        self._bridge.sendto(data, addr)
+
+    def close(self):
+        self._net.Close()
+
+    def abort(self):
+        self._net.Abort()
+
+    def is_closing(self):
+        return self._net.IsClosing()
+
+    def get_write_buffer_size(self):
+        return self._net.GetWriteBufferSize()
+
+    def set_write_buffer_limits(self, high=None, low=None):
+        self._net.SetWriteBufferLimits(high, low)
+
+    def get_write_buffer_limits(self):
+        limits = self._net.GetWriteBufferLimits()
+        return (limits.Item1, limits.Item2)
+
+    def get_protocol(self):
+        return self._protocol
+
+    def set_protocol(self, protocol):
+        self._bridge.replace_protocol(protocol)
+        self._protocol = protocol
+
+    def __repr__(self):
+        return f'<asynciosharp.DatagramTransport {self._net}>'
+
+
+def _numeric_address(transport, addr):
+    """A sendto address with a host name resolved, as the socket module's sendto does."""
+    try:
+        socket.inet_pton(socket.AF_INET6 if ':' in addr[0] else socket.AF_INET, addr[0])
+        return addr
+    except OSError:
+        family = transport.get_extra_info('socket').family
+        return socket.getaddrinfo(addr[0], addr[1], family, socket.SOCK_DGRAM)[0][4]
 
 
 def _from_net(value):
@@ -159,11 +253,13 @@ def _from_net(value):
 
 
 class Server(events.AbstractServer):
-    """asyncio's Server over a .NET AsyncioSharp.Server."""
+    """asyncio's Server over a .NET AsyncioSharp.Server; ``socks`` are the caller's listening sockets (sock=), which
+    the .NET server runs on and close() closes, as CPython's does."""
 
-    def __init__(self, loop, net):
+    def __init__(self, loop, net, socks=()):
         self._loop = loop
         self._net = net
+        self._socks = list(socks)
 
     def __repr__(self):
         return f'<{self.__class__.__name__} sockets={self.sockets!r}>'
@@ -182,10 +278,15 @@ class Server(events.AbstractServer):
 
     @property
     def sockets(self):
+        if self._socks:
+            return tuple(trsock.TransportSocket(s) for s in self._socks) if self._net.Sockets.Count else ()
         return tuple(trsock.TransportSocket(_SocketView(s)) for s in self._net.Sockets)
 
     def close(self):
         self._net.Close()
+        socks, self._socks = self._socks, []
+        for sock in socks:
+            sock.close()
 
     async def start_serving(self):
         await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.StartServing()), loop=self._loop)
