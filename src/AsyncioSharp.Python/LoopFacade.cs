@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Net.Sockets;
+using Microsoft.Win32.SafeHandles;
 using Python.Runtime;
 
 namespace AsyncioSharp.Python;
@@ -322,6 +324,29 @@ public sealed class LoopFacade
         WithGil(() => made = new PythonDatagramProtocol(this, protocolFactory.Invoke(), makeTransport, sock));
         return made!;
     }
+
+    /// <summary>
+    /// Python's <c>_sendfile_native(transp, file, offset, count)</c> for a .NET transport: the file's descriptor is read
+    /// through a <see cref="FileStream"/> that does not own it (the Python file object stays the owner).
+    /// </summary>
+    public Future sendfile_native(BaseTransport transport, int fileno, long offset, long? count) =>
+        _loop.CreateTask(SendfileNative(transport, fileno, offset, count));
+
+    private async Coroutine<object?> SendfileNative(BaseTransport transport, int fileno, long offset, long? count)
+    {
+        using var file = new FileStream(new SafeFileHandle((IntPtr)fileno, ownsHandle: false), FileAccess.Read);
+        return await _loop.SendfileNative(transport, file, offset, count);
+    }
+
+    /// <summary>Python's <c>transport._protocol_paused</c> for a .NET transport (sendfile's fallback reads it).</summary>
+    public static bool protocol_paused(BaseTransport transport) =>
+        transport is IFlowControlTransport { ProtocolPaused: true };
+
+    /// <summary>The .NET transport running on <paramref name="fd"/>, or null (Python's <c>_transports[fd]</c>).</summary>
+    public BaseTransport? transport_of(int fd) => _loop.Transports.GetValueOrDefault(fd);
+
+    /// <summary>Whether a .NET server's Python <c>_waiters</c> is None (closed, no connection left).</summary>
+    public static bool server_waiters_done(Server server) => server.WaitersDone;
 
     /// <summary>The Python exception for a .NET one (see <see cref="PythonProtocol.ToPython"/>).</summary>
     public static PyObject python_exception(Exception exc)

@@ -241,6 +241,14 @@ public sealed unsafe class PythonProtocol : Protocol
         {
             return SslError(ssl);
         }
+        if (exc is SendfileNotAvailableError)
+        {
+            // asyncio's own exception, which loop.sendfile() catches to fall back.
+            using var exceptions = Py.Import("asyncio.exceptions");
+            using var type = exceptions.GetAttr("SendfileNotAvailableError");
+            using var text = new PyString(exc.Message);
+            return type.Invoke(text);
+        }
         using var builtins = Py.Import("builtins");
         if (exc is AsyncioSharp.OSError { Errno: { } errno } os)
         {

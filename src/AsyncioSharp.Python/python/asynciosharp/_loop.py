@@ -1,6 +1,7 @@
 """The Python event loop class over the .NET loop (AsyncioSharp.Python.LoopFacade)."""
 
 import heapq
+import io
 import selectors
 import os
 import signal
@@ -10,6 +11,8 @@ import threading
 
 from asyncio import base_events
 from asyncio import events
+from asyncio import exceptions
+from asyncio import selector_events
 from asyncio import unix_events
 
 import clr  # noqa: F401  (Python.NET: makes .NET namespaces importable)
@@ -279,6 +282,15 @@ class EventLoop(unix_events.SelectorEventLoop):
     # socket, an SSLSocket...), go to CPython's implementation on this loop's .NET selector, which raises CPython's
     # exception or runs CPython's transports.
 
+    def _dotnet_path(self):
+        """Whether connections may take the .NET path: not when disabled, nor when the program (or a test) patched
+        the socket module asyncio uses or a loop method CPython's path calls, so that the patch takes effect."""
+        if not self._dotnet_transports:
+            return False
+        if any(module.socket is not socket for module in (base_events, selector_events, unix_events)):
+            return False
+        return not _PATCHABLE.intersection(self.__dict__)
+
     def _dotnet_ssl(self, ssl, server=False):
         if ssl is None or (ssl is False and not server):
             return True
@@ -291,7 +303,7 @@ class EventLoop(unix_events.SelectorEventLoop):
         return _ssl.mirror(ssl) if _ssl.is_context(ssl) else ssl
 
     def _dotnet_args(self, host, port, ssl, sock, local_addr=None, server=False):
-        if not self._dotnet_transports or not self._dotnet_ssl(ssl, server):
+        if not self._dotnet_path() or not self._dotnet_ssl(ssl, server):
             return False
         if sock is not None:
             return host is None and port is None and _dotnet_socket(sock, socket.SOCK_STREAM, _INET_UNIX)
@@ -350,7 +362,7 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     async def connect_accepted_socket(self, protocol_factory, sock, *, ssl=None, ssl_handshake_timeout=None,
                                       ssl_shutdown_timeout=None):
-        if not (self._dotnet_transports and self._dotnet_ssl(ssl)
+        if not (self._dotnet_path() and self._dotnet_ssl(ssl)
                 and _dotnet_socket(sock, socket.SOCK_STREAM, _INET_UNIX)):
             return await super().connect_accepted_socket(
                 protocol_factory, sock, ssl=ssl, ssl_handshake_timeout=ssl_handshake_timeout,
@@ -363,7 +375,7 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     async def create_unix_connection(self, protocol_factory, path=None, *, ssl=None, sock=None,
                                      server_hostname=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
-        if not (self._dotnet_transports and self._dotnet_ssl(ssl)
+        if not (self._dotnet_path() and self._dotnet_ssl(ssl)
                 and (server_hostname is None or isinstance(server_hostname, str))
                 and _unix_target(path, sock)):
             return await super().create_unix_connection(
@@ -378,7 +390,7 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     async def create_unix_server(self, protocol_factory, path=None, *, sock=None, backlog=100, ssl=None,
                                  ssl_handshake_timeout=None, ssl_shutdown_timeout=None, start_serving=True):
-        if not (self._dotnet_transports and self._dotnet_ssl(ssl, server=True) and _unix_target(path, sock)):
+        if not (self._dotnet_path() and self._dotnet_ssl(ssl, server=True) and _unix_target(path, sock)):
             return await super().create_unix_server(
                 protocol_factory, path, sock=sock, backlog=backlog, ssl=ssl,
                 ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout,
@@ -392,7 +404,7 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     async def create_datagram_endpoint(self, protocol_factory, local_addr=None, remote_addr=None, *, family=0,
                                        proto=0, flags=0, reuse_port=None, allow_broadcast=None, sock=None):
-        if not (self._dotnet_transports
+        if not (self._dotnet_path()
                 and _datagram_args(local_addr, remote_addr, family, proto, flags, reuse_port, allow_broadcast, sock)):
             return await super().create_datagram_endpoint(
                 protocol_factory, local_addr, remote_addr, family=family, proto=proto, flags=flags,
@@ -404,6 +416,34 @@ class EventLoop(unix_events.SelectorEventLoop):
             int(flags), reuse_port, allow_broadcast, sock)
         made = await _interop.wrap_dotnet_future(net, loop=self)
         return made.transport, made.protocol
+
+    async def _sendfile_native(self, transp, file, offset, count):
+        if not isinstance(transp, _transports.Transport):
+            return await super()._sendfile_native(transp, file, offset, count)
+        # CPython's sock_sendfile checks and _sock_sendfile_native's "not a regular file" cases, then the .NET
+        # transport's zero-copy sendfile on the file's descriptor.
+        self._check_sendfile_params(transp.get_extra_info('socket'), file, offset, count)
+        try:
+            fileno = file.fileno()
+        except (AttributeError, io.UnsupportedOperation) as err:
+            raise exceptions.SendfileNotAvailableError("not a regular file") from err
+        try:
+            os.fstat(fileno)
+        except OSError:
+            raise exceptions.SendfileNotAvailableError("not a regular file")
+        total = await _interop.wrap_dotnet_future(
+            self._facade.sendfile_native(transp._net, fileno, offset, count), loop=self)
+        if total > 0:
+            # The Python file object's own position (and buffer) follow, as after CPython's os.sendfile loop.
+            file.seek(offset + total)
+        return total
+
+    def _ensure_fd_no_transport(self, fd):
+        super()._ensure_fd_no_transport(fd)
+        fileno = fd if isinstance(fd, int) else int(fd.fileno())
+        transport = self._facade.transport_of(fileno)
+        if transport is not None and not transport.IsClosing():
+            raise RuntimeError(f'File descriptor {fd!r} is used by transport {transport!r}')
 
     async def start_tls(self, transport, protocol, sslcontext, *, server_side=False, server_hostname=None,
                         ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
@@ -473,6 +513,11 @@ class EventLoop(unix_events.SelectorEventLoop):
 
 
 _INET_UNIX = (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX)
+
+# Loop methods CPython's connection code calls: patched on the instance, they keep connections on CPython's path.
+_PATCHABLE = frozenset(('getaddrinfo', 'getnameinfo', 'sock_connect', 'sock_accept', '_ensure_resolved',
+                        '_start_serving', '_stop_serving', '_make_socket_transport', '_make_datagram_transport',
+                        '_make_ssl_transport', '_accept_connection', 'sock_recv', 'sock_sendall'))
 
 
 def _dotnet_socket(sock, kind, families):

@@ -2,6 +2,7 @@
 
 import socket
 
+from asyncio import constants
 from asyncio import events
 from asyncio import transports
 from asyncio import trsock
@@ -22,17 +23,22 @@ __all__ = ('Transport', 'DatagramTransport', 'Server')
 _NATIVE = ('write', 'is_closing', 'get_write_buffer_size', 'pause_reading', 'resume_reading', 'is_reading')
 
 
-class Transport(transports.Transport):
+class Transport(transports._FlowControlMixin):
     """The snake_case transport handed to a Python protocol whose connection the .NET loop drives.
 
     The methods named in _NATIVE are slots holding builtin functions bound to the .NET transport: a call costs what a
-    C method call costs, without Python.NET's binder.
+    C method call costs, without Python.NET's binder. The flow control is the .NET transport's; deriving from
+    _FlowControlMixin (with its _loop and _protocol_paused) lets CPython's sendfile fallback run on it, as on
+    CPython's socket transports.
     """
 
     __slots__ = ('_net', '_protocol', '_bridge', '_sock', '_extra_cache') + _NATIVE
 
+    _sendfile_compatible = constants._SendfileMode.TRY_NATIVE
+
     def __init__(self, net, protocol, natives, bridge, sock=None):
-        super().__init__()
+        transports.Transport.__init__(self)
+        self._loop = events._get_running_loop()
         self._net = net
         self._protocol = protocol
         self._bridge = bridge
@@ -86,6 +92,10 @@ class Transport(transports.Transport):
         self._bridge.replace_protocol(protocol)
         self._protocol = protocol
 
+    @property
+    def _protocol_paused(self):
+        return LoopFacade.protocol_paused(self._net)
+
     def __repr__(self):
         return f'<asynciosharp.Transport {self._net}>'
 
@@ -94,6 +104,8 @@ class SSLTransport(Transport):
     """A Transport over the .NET SSLProtocol's application transport (named as CPython's sslproto one is)."""
 
     __slots__ = ()
+
+    _sendfile_compatible = constants._SendfileMode.FALLBACK
 
 
 class SSLObjectView:
@@ -159,7 +171,7 @@ def make_transport(net, protocol, natives, bridge, sock=None):
     return cls(net, protocol, natives, bridge, sock)
 
 
-class DatagramTransport(transports.DatagramTransport):
+class DatagramTransport(transports.Transport, transports.DatagramTransport):
     """The snake_case datagram transport handed to a Python DatagramProtocol whose endpoint the .NET loop drives."""
 
     __slots__ = ('_net', '_protocol', '_bridge', '_sock', '_extra_cache', '_address')
@@ -269,6 +281,11 @@ class Server(events.AbstractServer):
 
     def is_serving(self):
         return self._net.IsServing()
+
+    @property
+    def _waiters(self):
+        # CPython's Server._waiters: None once closed with no connection left (tests look at it).
+        return None if LoopFacade.server_waiters_done(self._net) else []
 
     @property
     def _sockets(self):
