@@ -327,15 +327,34 @@ public sealed class LoopFacade
 
     /// <summary>
     /// Python's <c>_sendfile_native(transp, file, offset, count)</c> for a .NET transport: the file's descriptor is read
-    /// through a <see cref="FileStream"/> that does not own it (the Python file object stays the owner).
+    /// through a <see cref="FileStream"/> that does not own it (the Python file object stays the owner). As CPython,
+    /// once something was sent the Python file's position is offset + bytes sent, failure or not.
     /// </summary>
-    public Future sendfile_native(BaseTransport transport, int fileno, long offset, long? count) =>
-        _loop.CreateTask(SendfileNative(transport, fileno, offset, count));
+    public Future sendfile_native(BaseTransport transport, PyObject file, int fileno, long offset, long? count) =>
+        _loop.CreateTask(SendfileNative(transport, file, fileno, offset, count));
 
-    private async Coroutine<object?> SendfileNative(BaseTransport transport, int fileno, long offset, long? count)
+    private async Coroutine<object?> SendfileNative(BaseTransport transport, PyObject pyFile, int fileno, long offset,
+        long? count)
     {
         using var file = new FileStream(new SafeFileHandle((IntPtr)fileno, ownsHandle: false), FileAccess.Read);
-        return await _loop.SendfileNative(transport, file, offset, count);
+        var start = file.Position;
+        try
+        {
+            return await _loop.SendfileNative(transport, file, offset, count);
+        }
+        finally
+        {
+            // The .NET stream's position is its own (reads are positioned): the Python file object is told.
+            var position = file.Position;
+            if (position != start)
+            {
+                WithGil(() =>
+                {
+                    using var at = new PyInt(position);
+                    pyFile.InvokeMethod("seek", at).Dispose();
+                });
+            }
+        }
     }
 
     /// <summary>Python's <c>transport._protocol_paused</c> for a .NET transport (sendfile's fallback reads it).</summary>

@@ -431,12 +431,8 @@ class EventLoop(unix_events.SelectorEventLoop):
             os.fstat(fileno)
         except OSError:
             raise exceptions.SendfileNotAvailableError("not a regular file")
-        total = await _interop.wrap_dotnet_future(
-            self._facade.sendfile_native(transp._net, fileno, offset, count), loop=self)
-        if total > 0:
-            # The Python file object's own position (and buffer) follow, as after CPython's os.sendfile loop.
-            file.seek(offset + total)
-        return total
+        return await _interop.wrap_dotnet_future(
+            self._facade.sendfile_native(transp._net, file, fileno, offset, count), loop=self)
 
     def _ensure_fd_no_transport(self, fd):
         super()._ensure_fd_no_transport(fd)

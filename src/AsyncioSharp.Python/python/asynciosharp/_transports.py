@@ -32,7 +32,7 @@ class Transport(transports._FlowControlMixin):
     CPython's socket transports.
     """
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_sock', '_extra_cache') + _NATIVE
+    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache') + _NATIVE
 
     _sendfile_compatible = constants._SendfileMode.TRY_NATIVE
 
@@ -43,7 +43,7 @@ class Transport(transports._FlowControlMixin):
         self._protocol = protocol
         self._bridge = bridge
         # The caller's Python socket (sock=): the .NET transport runs on its descriptor, the bridge closes it.
-        self._sock = sock
+        self._caller_sock = sock
         self._extra_cache = {}
         for name, function in zip(_NATIVE, natives):
             setattr(self, name, function)
@@ -91,6 +91,8 @@ class Transport(transports._FlowControlMixin):
     def set_protocol(self, protocol):
         self._bridge.replace_protocol(protocol)
         self._protocol = protocol
+
+    _sock = property(lambda self: _python_socket(self))
 
     @property
     def _protocol_paused(self):
@@ -154,11 +156,17 @@ def _socket_extra(transport, name):
     if name in ('peername', 'sockname'):
         return LoopFacade.address(transport._net, name)
     if name == 'socket':
-        if transport._sock is not None:
-            return trsock.TransportSocket(transport._sock)
-        sock = transport._net.GetExtraInfo('socket')
-        return None if sock is None else trsock.TransportSocket(_SocketView(sock))
+        sock = _python_socket(transport)
+        return None if sock is None else trsock.TransportSocket(sock)
     return _NOT_SOCKET_EXTRA
+
+
+def _python_socket(transport):
+    """CPython's transport._sock: the caller's socket, else a socket view of the .NET one."""
+    if transport._caller_sock is not None:
+        return transport._caller_sock
+    sock = transport._net.GetExtraInfo('socket')
+    return None if sock is None else _SocketView(sock)
 
 
 def make_transport(net, protocol, natives, bridge, sock=None):
@@ -174,14 +182,14 @@ def make_transport(net, protocol, natives, bridge, sock=None):
 class DatagramTransport(transports.Transport, transports.DatagramTransport):
     """The snake_case datagram transport handed to a Python DatagramProtocol whose endpoint the .NET loop drives."""
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_sock', '_extra_cache', '_address')
+    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '_address')
 
     def __init__(self, net, protocol, bridge, sock=None):
         super().__init__()
         self._net = net
         self._protocol = protocol
         self._bridge = bridge
-        self._sock = sock
+        self._caller_sock = sock
         self._extra_cache = {}
         # CPython's _address: the connected peer, which sendto's addr must match.
         self._address = self.get_extra_info('peername')
@@ -233,6 +241,8 @@ class DatagramTransport(transports.Transport, transports.DatagramTransport):
     def set_protocol(self, protocol):
         self._bridge.replace_protocol(protocol)
         self._protocol = protocol
+
+    _sock = property(lambda self: _python_socket(self))
 
     def __repr__(self):
         return f'<asynciosharp.DatagramTransport {self._net}>'
