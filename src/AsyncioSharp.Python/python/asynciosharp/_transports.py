@@ -179,7 +179,7 @@ def make_transport(net, protocol, natives, bridge, sock=None):
     return cls(net, protocol, natives, bridge, sock)
 
 
-class DatagramTransport(transports.Transport, transports.DatagramTransport):
+class DatagramTransport(transports.Transport):
     """The snake_case datagram transport handed to a Python DatagramProtocol whose endpoint the .NET loop drives."""
 
     __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '_address')
