@@ -1,4 +1,4 @@
-"""sock=, unix sockets, host lists and datagram endpoints: CPython's behaviour, which asynciosharp gives on the .NET
+"""sock=, unix sockets, host lists, datagram endpoints and pipes: CPython's behaviour, which asynciosharp gives on the .NET
 transports (under the host, each test also checks that the .NET transport was the one used)."""
 
 import asyncio
@@ -233,6 +233,41 @@ class SocketTests(unittest.TestCase):
                 self.assertEqual(await got, (b'hello', os.path.join(directory, 'sender')))
                 sender.close()
                 transport.close()
+
+        self.run_main(main())
+
+    def test_pipes(self):
+        async def main():
+            loop = asyncio.get_running_loop()
+            read_fd, write_fd = os.pipe()
+            read_file, write_file = open(read_fd, 'rb', 0), open(write_fd, 'wb', 0)
+            events = asyncio.Queue()
+
+            class Reader(asyncio.Protocol):
+                def data_received(self, data):
+                    events.put_nowait(data)
+
+                def eof_received(self):
+                    events.put_nowait('eof')
+
+                def connection_lost(self, exc):
+                    events.put_nowait(('lost', exc))
+
+            reader, _ = await loop.connect_read_pipe(Reader, read_file)
+            writer, _ = await loop.connect_write_pipe(asyncio.BaseProtocol, write_file)
+            self.assert_dotnet(reader)
+            self.assert_dotnet(writer)
+            self.assertIs(reader.get_extra_info('pipe'), read_file)
+            self.assertIs(writer.get_extra_info('pipe'), write_file)
+            writer.write(b'through the pipe')
+            self.assertEqual(await events.get(), b'through the pipe')
+            with self.assertRaises(AssertionError):
+                writer.write('text')
+            writer.close()
+            self.assertEqual([await events.get(), await events.get()], ['eof', ('lost', None)])
+            await asyncio.sleep(0)
+            self.assertTrue(read_file.closed)
+            self.assertTrue(write_file.closed)
 
         self.run_main(main())
 

@@ -173,6 +173,29 @@ public sealed class LoopFacade
             serverHostname, sslHandshakeTimeout, sslShutdownTimeout)));
     }
 
+    /// <summary>Python's <c>connect_read_pipe(protocol_factory, pipe)</c> on the caller's pipe object (see <see cref="Pipe"/>).</summary>
+    public Future connect_read_pipe(PyObject protocolFactory, PyObject makeTransport, PyObject pipe) =>
+        _loop.CreateTask(Connected(_loop.ConnectReadPipe(() => MakeProtocol(protocolFactory, makeTransport, pipe),
+            Pipe(pipe, FileAccess.Read))));
+
+    /// <summary>Python's <c>connect_write_pipe(protocol_factory, pipe)</c> on the caller's pipe object (see <see cref="Pipe"/>).</summary>
+    public Future connect_write_pipe(PyObject protocolFactory, PyObject makeTransport, PyObject pipe) =>
+        _loop.CreateTask(Connected(_loop.ConnectWritePipe(() => MakeProtocol(protocolFactory, makeTransport, pipe),
+            Pipe(pipe, FileAccess.Write))));
+
+    /// <summary>
+    /// An unbuffered .NET stream over the pipe object's descriptor that does not own it: as with sock=, the Python
+    /// object stays the owner and is closed after connection_lost, where CPython's pipe transports close it.
+    /// </summary>
+    private static FileStream Pipe(PyObject pipe, FileAccess access)
+    {
+        using (Py.GIL())
+        {
+            using var fileno = pipe.InvokeMethod("fileno");
+            return new FileStream(new SafeFileHandle((IntPtr)fileno.As<int>(), ownsHandle: false), access, 1);
+        }
+    }
+
     private static async Coroutine<object?> Connected(Coroutine<(BaseTransport Transport, BaseProtocol Protocol)> connecting)
     {
         var (transport, protocol) = await connecting;

@@ -53,20 +53,7 @@ public sealed unsafe class PythonDatagramProtocol : DatagramProtocol
         using (Py.GIL())
         {
             var endPoint = addr is null || addr.IsNone() ? null : EndPointOf(addr);
-            CApi.Bind();
-            CApi.PyBuffer view;
-            if (CApi.PyObject_GetBuffer(CApi.Address(data), &view, 0) != 0)
-            {
-                throw CApi.FetchError();
-            }
-            try
-            {
-                _net!.Sendto(new ReadOnlySpan<byte>(view.buf, checked((int)view.len)), endPoint);
-            }
-            finally
-            {
-                CApi.PyBuffer_Release(&view);
-            }
+            CApi.WithBuffer(data, bytes => _net!.Sendto(bytes, endPoint));
         }
     }
 

@@ -13,19 +13,21 @@ public sealed unsafe class PythonProtocol : Protocol
 {
     private readonly LoopFacade _facade;
     private readonly PyObject _makeTransport;
-    private PyObject? _socket;
+    // The caller's Python socket (sock=) or pipe, closed after connection_lost as CPython's transports close theirs.
+    private PyObject? _owned;
+    private BaseTransport? _net;
 
-    internal PythonProtocol(LoopFacade facade, PyObject protocol, PyObject makeTransport, PyObject? socket = null)
+    internal PythonProtocol(LoopFacade facade, PyObject protocol, PyObject makeTransport, PyObject? owned = null)
     {
         _facade = facade;
         _makeTransport = makeTransport;
-        _socket = socket;
+        _owned = owned;
         this.protocol = protocol;
         _buffered = IsBuffered(protocol);
     }
 
     private bool _buffered;
-    private Transport? _held;
+    private BaseTransport? _held;
 
     /// <summary>
     /// Pauses reading until <see cref="hand_over"/>: CPython's create_connection returns to its caller before the first
@@ -33,23 +35,35 @@ public sealed unsafe class PythonProtocol : Protocol
     /// </summary>
     internal void HoldReading(BaseTransport transport)
     {
-        if (transport is Transport stream && stream.IsReading())
+        switch (transport)
         {
-            stream.PauseReading();
-            _held = stream;
+            case Transport stream when stream.IsReading():
+                stream.PauseReading();
+                _held = stream;
+                break;
+            case ReadTransport pipe when pipe.IsReading():
+                pipe.PauseReading();
+                _held = pipe;
+                break;
         }
     }
 
     /// <summary>Resumes the reading <see cref="HoldReading"/> paused (create_connection has returned to Python).</summary>
     public void hand_over()
     {
-        if (_held is { } stream)
+        var held = _held;
+        _held = null;
+        if (held is null || held.IsClosing())
         {
-            _held = null;
-            if (!stream.IsClosing())
-            {
-                stream.ResumeReading();
-            }
+            return;
+        }
+        if (held is Transport stream)
+        {
+            stream.ResumeReading();
+        }
+        else
+        {
+            ((ReadTransport)held).ResumeReading();
         }
     }
 
@@ -76,13 +90,26 @@ public sealed unsafe class PythonProtocol : Protocol
         protocol.InvokeMethod("connection_made", this.transport!).Dispose();
     });
 
+    /// <summary>
+    /// Python's <c>transport.write(data)</c> on a write pipe (stream transports have a native <c>write</c>, see
+    /// <see cref="NativeTransport"/>): <paramref name="data"/> is a bytes-like object.
+    /// </summary>
+    public void write(PyObject data)
+    {
+        using (Py.GIL())
+        {
+            CApi.WithBuffer(data, ((WriteTransport)_net!).Write);
+        }
+    }
+
     /// <summary>Makes <see cref="transport"/> the Python face of <paramref name="net"/>; the caller holds the GIL.</summary>
     internal void Wrap(BaseTransport net)
     {
+        _net = net;
         using var netPy = net.ToPython();
         using var natives = net is Transport stream ? NativeTransport.Functions(stream) : PyObject.None;
         using var self = this.ToPython();
-        transport = _makeTransport.Invoke(netPy, protocol, natives, self, _socket ?? PyObject.None);
+        transport = _makeTransport.Invoke(netPy, protocol, natives, self, _owned ?? PyObject.None);
     }
 
     // A Python BufferedProtocol gets its data copied into get_buffer()'s buffer by asyncio's own helper, as CPython's
@@ -166,14 +193,14 @@ public sealed unsafe class PythonProtocol : Protocol
     {
         var previous = protocol;
         protocol = PyObject.None;
-        Lost(previous, exc, transport, ref _socket);
+        Lost(previous, exc, transport, ref _owned);
     });
 
     /// <summary>
     /// Tells <paramref name="protocol"/> connection_lost(exc), then lets go of it and closes the caller's Python socket
     /// (a sock= connection), as CPython's <c>_call_connection_lost</c> does; the caller holds the GIL.
     /// </summary>
-    internal static void Lost(PyObject protocol, Exception? exc, PyObject? transport, ref PyObject? socket)
+    internal static void Lost(PyObject protocol, Exception? exc, PyObject? transport, ref PyObject? owned)
     {
         using var pyExc = ToPython(exc);
         try
@@ -186,12 +213,12 @@ public sealed unsafe class PythonProtocol : Protocol
             // until a .NET collection, and must not keep the Python protocol (and what it holds) alive that long.
             protocol.Dispose();
             transport?.SetAttr("_protocol", PyObject.None);
-            if (socket is { } owned)
+            if (owned is { } callers)
             {
-                socket = null;
-                using (owned)
+                owned = null;
+                using (callers)
                 {
-                    owned.InvokeMethod("close").Dispose();
+                    callers.InvokeMethod("close").Dispose();
                 }
             }
         }

@@ -6,6 +6,7 @@ import selectors
 import os
 import signal
 import socket
+import stat
 import sys
 import threading
 
@@ -417,6 +418,16 @@ class EventLoop(unix_events.SelectorEventLoop):
         made = await _interop.wrap_dotnet_future(net, loop=self)
         return made.transport, made.protocol
 
+    async def connect_read_pipe(self, protocol_factory, pipe):
+        if not (self._dotnet_path() and _pipe_fd(pipe)):
+            return await super().connect_read_pipe(protocol_factory, pipe)
+        return await self._connected(self._facade.connect_read_pipe(protocol_factory, _transports.make_transport, pipe))
+
+    async def connect_write_pipe(self, protocol_factory, pipe):
+        if not (self._dotnet_path() and _pipe_fd(pipe)):
+            return await super().connect_write_pipe(protocol_factory, pipe)
+        return await self._connected(self._facade.connect_write_pipe(protocol_factory, _transports.make_transport, pipe))
+
     async def _sendfile_native(self, transp, file, offset, count):
         if not isinstance(transp, _transports.Transport):
             return await super()._sendfile_native(transp, file, offset, count)
@@ -542,6 +553,16 @@ def _unix_target(path, sock):
     except TypeError:
         return False
     return isinstance(path, str) and bool(path)
+
+
+def _pipe_fd(pipe):
+    """Whether pipe has the descriptor of a pipe, socket or character device (else CPython's transport raises)."""
+    try:
+        fileno = pipe.fileno()
+        return type(fileno) is int and stat.S_IFMT(os.fstat(fileno).st_mode) in (stat.S_IFIFO, stat.S_IFSOCK,
+                                                                                stat.S_IFCHR)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return False
 
 
 def _datagram_args(local_addr, remote_addr, family, proto, flags, reuse_port, allow_broadcast, sock):

@@ -16,7 +16,7 @@ from System.Runtime.CompilerServices import ITuple
 from . import _ssl
 from ._interop import wrap_dotnet_future
 
-__all__ = ('Transport', 'DatagramTransport', 'Server')
+__all__ = ('Transport', 'DatagramTransport', 'ReadPipeTransport', 'WritePipeTransport', 'Server')
 
 
 # The hot methods, as builtin functions calling straight into the .NET transport (AsyncioSharp.Python.NativeTransport).
@@ -175,6 +175,10 @@ def make_transport(net, protocol, natives, bridge, sock=None):
     name = net.GetType().Name
     if name == 'SelectorDatagramTransport':
         return DatagramTransport(net, protocol, bridge, sock)
+    if name == 'UnixReadPipeTransport':
+        return ReadPipeTransport(net, protocol, bridge, sock)
+    if name == 'UnixWritePipeTransport':
+        return WritePipeTransport(net, protocol, bridge, sock)
     cls = SSLTransport if name == '_SSLProtocolTransport' else Transport
     return cls(net, protocol, natives, bridge, sock)
 
@@ -246,6 +250,97 @@ class DatagramTransport(transports.Transport):
 
     def __repr__(self):
         return f'<asynciosharp.DatagramTransport {self._net}>'
+
+
+class _PipeTransport:
+    """What the two pipe faces share: the .NET pipe transport, and the caller's pipe object (extra 'pipe'), which
+    the bridge closes after connection_lost."""
+
+    __slots__ = ()
+
+    def _init(self, net, protocol, bridge, pipe):
+        self._net = net
+        self._protocol = protocol
+        self._bridge = bridge
+        self._pipe = pipe
+
+    def get_extra_info(self, name, default=None):
+        if name == 'pipe':
+            return self._pipe
+        return _from_net(self._net.GetExtraInfo(name, default))
+
+    def is_closing(self):
+        return self._net.IsClosing()
+
+    def close(self):
+        self._net.Close()
+
+    def get_protocol(self):
+        return self._protocol
+
+    def set_protocol(self, protocol):
+        self._bridge.replace_protocol(protocol)
+        self._protocol = protocol
+
+    def __repr__(self):
+        return f'<asynciosharp.{type(self).__name__} {self._net}>'
+
+
+class ReadPipeTransport(_PipeTransport, transports.ReadTransport):
+    """The read end of a pipe (CPython's _UnixReadPipeTransport) on the .NET UnixReadPipeTransport."""
+
+    __slots__ = ('_net', '_protocol', '_bridge', '_pipe')
+
+    def __init__(self, net, protocol, bridge, pipe):
+        transports.ReadTransport.__init__(self, {'pipe': pipe})
+        self._init(net, protocol, bridge, pipe)
+
+    def is_reading(self):
+        return self._net.IsReading()
+
+    def pause_reading(self):
+        self._net.PauseReading()
+
+    def resume_reading(self):
+        self._net.ResumeReading()
+
+
+class WritePipeTransport(_PipeTransport, transports.WriteTransport):
+    """The write end of a pipe (CPython's _UnixWritePipeTransport) on the .NET UnixWritePipeTransport."""
+
+    __slots__ = ('_net', '_protocol', '_bridge', '_pipe')
+
+    def __init__(self, net, protocol, bridge, pipe):
+        transports.WriteTransport.__init__(self, {'pipe': pipe})
+        self._init(net, protocol, bridge, pipe)
+
+    def write(self, data):
+        # As CPython's pipe transport: an assertion, not a TypeError.
+        assert isinstance(data, (bytes, bytearray, memoryview)), repr(data)
+        if data:
+            self._bridge.write(data)
+
+    def writelines(self, list_of_data):
+        self.write(b''.join(list_of_data))
+
+    def write_eof(self):
+        self._net.WriteEof()
+
+    def can_write_eof(self):
+        return True
+
+    def abort(self):
+        self._net.Abort()
+
+    def get_write_buffer_size(self):
+        return self._net.GetWriteBufferSize()
+
+    def set_write_buffer_limits(self, high=None, low=None):
+        self._net.SetWriteBufferLimits(high, low)
+
+    def get_write_buffer_limits(self):
+        limits = self._net.GetWriteBufferLimits()
+        return (limits.Item1, limits.Item2)
 
 
 def _numeric_address(transport, addr):
