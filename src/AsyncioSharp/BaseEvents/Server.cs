@@ -101,6 +101,9 @@ public sealed class Server : AbstractServer
     /// <inheritdoc />
     public override bool IsServing() => _serving;
 
+    /// <summary>Whether Python's <c>_waiters</c> is None: closed with no connection left, wait_closed() woken.</summary>
+    internal bool WaitersDone => _waiters is null;
+
     /// <summary>Python's <c>sockets</c> property: the listening sockets; empty once closed.</summary>
     public IReadOnlyList<Socket> Sockets => _sockets is null ? Array.Empty<Socket>() : _sockets.ToArray();
 
