@@ -336,8 +336,8 @@ public sealed class SSLObject
 
     /// <summary>
     /// Python's <c>getpeercert(binary_form=False)</c>: null without a peer certificate; the DER bytes when
-    /// <paramref name="binaryForm"/>; otherwise Python's dict (subject, issuer, version, serialNumber, notBefore,
-    /// notAfter, subjectAltName), empty when the certificate was not verified.
+    /// <paramref name="binaryForm"/>; otherwise Python's dict as OpenSSL fills it (see <see cref="CertificateDecoder"/>),
+    /// empty when the certificate was not verified.
     /// </summary>
     public object? Getpeercert(bool binaryForm = false)
     {
@@ -402,25 +402,16 @@ public sealed class SSLObject
     /// <summary>What <see cref="Validate"/> would conclude for the server's chain (DER, leaf first); null when it passes.</summary>
     private SSLCertVerificationError? CheckServerChain(List<byte[]> der)
     {
-        X509Certificate2 leaf;
-        var intermediates = new X509Certificate2Collection();
+        var certificates = new X509Certificate2Collection();
         try
         {
-            leaf = X509CertificateLoader.LoadCertificate(der[0]);
-            foreach (var cert in der.Skip(1))
+            foreach (var cert in der)
             {
-                intermediates.Add(X509CertificateLoader.LoadCertificate(cert));
+                certificates.Add(X509CertificateLoader.LoadCertificate(cert));
             }
-        }
-        catch (CryptographicException)
-        {
-            // Left to the SslStream, which fails the handshake on it.
-            return null;
-        }
-        using (leaf)
-        using (var chain = new X509Chain { ChainPolicy = Context.ChainPolicy(peerIsServer: true) })
-        {
-            chain.ChainPolicy.ExtraStore.AddRange(intermediates);
+            using var chain = new X509Chain { ChainPolicy = Context.ChainPolicy(peerIsServer: true) };
+            var leaf = certificates[0];
+            chain.ChainPolicy.ExtraStore.AddRange(certificates);
             var errors = chain.Build(leaf) ? SslPolicyErrors.None : SslPolicyErrors.RemoteCertificateChainErrors;
             var hostname = Context.CheckHostname ? ServerHostname : null;
             if (!string.IsNullOrEmpty(hostname) && !leaf.MatchesHostname(hostname))
@@ -428,6 +419,18 @@ public sealed class SSLObject
                 errors |= SslPolicyErrors.RemoteCertificateNameMismatch;
             }
             return CertVerifier.Check(leaf, chain, errors, hostname);
+        }
+        catch (CryptographicException)
+        {
+            // Left to the SslStream, which fails the handshake on it.
+            return null;
+        }
+        finally
+        {
+            foreach (var cert in certificates)
+            {
+                cert.Dispose();
+            }
         }
     }
 
