@@ -26,9 +26,10 @@ from . import _transports
 __all__ = ('EventLoop', 'EventLoopPolicy')
 
 # ASYNCIOSHARP_TRANSPORTS=cpython makes CPython's socket transports (on the .NET selector) the default for TCP;
-# ASYNCIOSHARP_TLS=dotnet makes the .NET TLS (SSLProtocol over SslStream) the default for ssl=.
+# ASYNCIOSHARP_TLS=cpython makes CPython's sslproto (over CPython's socket transports) the default for ssl= instead of
+# the .NET TLS (SSLProtocol over SslStream).
 _DOTNET_TRANSPORTS = os.environ.get('ASYNCIOSHARP_TRANSPORTS') != 'cpython'
-_DOTNET_TLS = os.environ.get('ASYNCIOSHARP_TLS') == 'dotnet'
+_DOTNET_TLS = os.environ.get('ASYNCIOSHARP_TLS') != 'cpython'
 
 
 def _numbers(*values, kind=(int, float)):
@@ -99,9 +100,9 @@ class EventLoop(unix_events.SelectorEventLoop):
     """An asyncio event loop run by the AsyncioSharp .NET loop.
 
     TCP create_connection and create_server go through the .NET socket transports; ``dotnet_transports=False``
-    (or ASYNCIOSHARP_TRANSPORTS=cpython) keeps CPython's transports instead. ``dotnet_tls=True`` (or
-    ASYNCIOSHARP_TLS=dotnet) also routes ssl= through the .NET TLS, a Python ssl.SSLContext being mirrored (see
-    _ssl.py); by default ssl= uses CPython's transports and sslproto. start_tls on a .NET transport uses the .NET TLS.
+    (or ASYNCIOSHARP_TRANSPORTS=cpython) keeps CPython's transports instead. ssl= goes through the .NET TLS too, a
+    Python ssl.SSLContext being mirrored (see _ssl.py); ``dotnet_tls=False`` (or ASYNCIOSHARP_TLS=cpython) keeps
+    CPython's transports and sslproto for ssl=. start_tls on a .NET transport uses the .NET TLS.
 
     Python's ready queue (``call_soon``) stays a Python deque, drained by one .NET callback per loop iteration;
     timers (``call_at``/``call_later``), fd callbacks (``add_reader``/``add_writer``) and the blocking wait are the
@@ -297,7 +298,7 @@ class EventLoop(unix_events.SelectorEventLoop):
                 break
         return self._scheduled[0]._when if self._scheduled else None
 
-    # Connections: TCP, unix and datagram sockets go through the .NET socket transports (and with dotnet_tls, TLS
+    # Connections: TCP, unix and datagram sockets go through the .NET socket transports (and unless dotnet_tls=False, TLS
     # through the .NET SSLProtocol), which drive the Python protocol. A caller's socket (sock=) stays the caller's
     # object: the .NET transport runs on its descriptor without owning it, and it is closed when CPython's transport
     # would close it. Arguments CPython rejects, or of a kind the .NET path does not take (a non-str host, a mock
