@@ -45,7 +45,7 @@ public sealed class Server : AbstractServer
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"<{nameof(Server)} sockets=({string.Join(", ", Sockets.Select(SocketRepr.Repr))}{(Sockets.Count == 1 ? "," : "")})>";
+        $"<{nameof(Server)} sockets=({string.Join(", ", Sockets)}{(Sockets.Count == 1 ? "," : "")})>";
 
     /// <summary>Python's <c>_attach()</c>: a transport of this server was made.</summary>
     internal void Attach() => _activeCount++;
@@ -101,8 +101,9 @@ public sealed class Server : AbstractServer
     /// <inheritdoc />
     public override bool IsServing() => _serving;
 
-    /// <summary>Python's <c>sockets</c> property: the listening sockets; empty once closed.</summary>
-    public IReadOnlyList<Socket> Sockets => _sockets is null ? Array.Empty<Socket>() : _sockets.ToArray();
+    /// <summary>Python's <c>sockets</c> property: views of the listening sockets; empty once closed.</summary>
+    public IReadOnlyList<TransportSocket> Sockets =>
+        _sockets is null ? Array.Empty<TransportSocket>() : _sockets.Select(s => new TransportSocket(s)).ToArray();
 
     /// <inheritdoc />
     public override void Close()
