@@ -128,22 +128,13 @@ class EventLoop(unix_events.SelectorEventLoop):
     # Ready queue: a Python deque drained from .NET once per iteration.
 
     def call_soon(self, callback, *args, context=None):
-        # BaseEventLoop.call_soon and _call_soon in one frame: the hottest call Python makes.
+        # BaseEventLoop.call_soon and _call_soon in one frame (the hottest call Python makes); with call_soon_threadsafe
+        # also overridden, nothing in asyncio calls _call_soon.
         if self._closed:
             raise RuntimeError('Event loop is closed')
         if self._debug:
             self._check_thread()
             self._check_callback(callback, 'call_soon')
-        handle = events.Handle(callback, args, self, context)
-        if handle._source_traceback:
-            del handle._source_traceback[-1]
-        self._ready.append(handle)
-        if not self._drain_scheduled:
-            self._drain_scheduled = True
-            self._facade.schedule_drain()
-        return handle
-
-    def _call_soon(self, callback, args, context):
         handle = events.Handle(callback, args, self, context)
         if handle._source_traceback:
             del handle._source_traceback[-1]
