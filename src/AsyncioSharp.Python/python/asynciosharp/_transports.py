@@ -32,7 +32,8 @@ class Transport(transports._FlowControlMixin):
     CPython's socket transports.
     """
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache') + _NATIVE
+    # A __dict__ as well: programs and tests set attributes on transports (CPython's have no __slots__).
+    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '__dict__') + _NATIVE
 
     _sendfile_compatible = constants._SendfileMode.TRY_NATIVE
 
@@ -186,7 +187,7 @@ def make_transport(net, protocol, natives, bridge, sock=None):
 class DatagramTransport(transports.Transport):
     """The snake_case datagram transport handed to a Python DatagramProtocol whose endpoint the .NET loop drives."""
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '_address')
+    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '_address', '__dict__')
 
     def __init__(self, net, protocol, bridge, sock=None):
         super().__init__()
@@ -289,7 +290,7 @@ class _PipeTransport:
 class ReadPipeTransport(_PipeTransport, transports.ReadTransport):
     """The read end of a pipe (CPython's _UnixReadPipeTransport) on the .NET UnixReadPipeTransport."""
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_pipe')
+    __slots__ = ('_net', '_protocol', '_bridge', '_pipe', '__dict__')
 
     def __init__(self, net, protocol, bridge, pipe):
         transports.ReadTransport.__init__(self, {'pipe': pipe})
@@ -308,7 +309,7 @@ class ReadPipeTransport(_PipeTransport, transports.ReadTransport):
 class WritePipeTransport(_PipeTransport, transports.WriteTransport):
     """The write end of a pipe (CPython's _UnixWritePipeTransport) on the .NET UnixWritePipeTransport."""
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_pipe')
+    __slots__ = ('_net', '_protocol', '_bridge', '_pipe', '__dict__')
 
     def __init__(self, net, protocol, bridge, pipe):
         transports.WriteTransport.__init__(self, {'pipe': pipe})
