@@ -63,6 +63,20 @@ class SocketTests(unittest.TestCase):
 
         self.run_main(main())
 
+    def test_serve_forever_cancelled_closes_the_sock(self):
+        async def main():
+            listener = socket.create_server(('127.0.0.1', 0))
+            server = await asyncio.start_server(lambda r, w: w.close(), sock=listener)
+            serving = asyncio.ensure_future(server.serve_forever())
+            await asyncio.sleep(0)
+            serving.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await serving
+            self.assertFalse(server.is_serving())
+            self.assertEqual(listener.fileno(), -1)
+
+        self.run_main(main())
+
     def test_create_server_host_list(self):
         async def main():
             loop = asyncio.get_running_loop()

@@ -407,6 +407,7 @@ class Server(events.AbstractServer):
 
     def close(self):
         self._net.Close()
+        # The caller's listening sockets (sock=) are closed with the server, as CPython's _stop_serving does.
         socks, self._socks = self._socks, []
         for sock in socks:
             sock.close()
@@ -415,7 +416,12 @@ class Server(events.AbstractServer):
         await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.StartServing()), loop=self._loop)
 
     async def serve_forever(self):
-        await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.ServeForever()), loop=self._loop)
+        try:
+            await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.ServeForever()), loop=self._loop)
+        finally:
+            # As CPython's: serve_forever() ends (cancelled) with the server closed; the .NET side closes it when its
+            # task sees the cancellation, which may come after this.
+            self.close()
 
     async def wait_closed(self):
         await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.WaitClosed()), loop=self._loop)
