@@ -26,9 +26,15 @@ from . import _transports
 __all__ = ('EventLoop', 'EventLoopPolicy')
 
 # ASYNCIOSHARP_TRANSPORTS=cpython makes CPython's socket transports (on the .NET selector) the default for TCP;
-# ASYNCIOSHARP_TLS=dotnet makes the .NET TLS (SSLProtocol over SslStream) the default for ssl=.
+# ASYNCIOSHARP_TLS=cpython makes CPython's sslproto (over CPython's socket transports) the default for ssl= instead of
+# the .NET TLS (SSLProtocol over SslStream).
 _DOTNET_TRANSPORTS = os.environ.get('ASYNCIOSHARP_TRANSPORTS') != 'cpython'
-_DOTNET_TLS = os.environ.get('ASYNCIOSHARP_TLS') == 'dotnet'
+_DOTNET_TLS = os.environ.get('ASYNCIOSHARP_TLS') != 'cpython'
+
+
+def _numbers(*values, kind=(int, float)):
+    """Whether each value is None or a plain number: other values take CPython's path, which raises its own errors."""
+    return all(v is None or (isinstance(v, kind) and not isinstance(v, bool)) for v in values)
 
 
 class _NetSelector:
@@ -94,9 +100,9 @@ class EventLoop(unix_events.SelectorEventLoop):
     """An asyncio event loop run by the AsyncioSharp .NET loop.
 
     TCP create_connection and create_server go through the .NET socket transports; ``dotnet_transports=False``
-    (or ASYNCIOSHARP_TRANSPORTS=cpython) keeps CPython's transports instead. ``dotnet_tls=True`` (or
-    ASYNCIOSHARP_TLS=dotnet) also routes ssl= through the .NET TLS, a Python ssl.SSLContext being mirrored (see
-    _ssl.py); by default ssl= uses CPython's transports and sslproto. start_tls on a .NET transport uses the .NET TLS.
+    (or ASYNCIOSHARP_TRANSPORTS=cpython) keeps CPython's transports instead. ssl= goes through the .NET TLS too, a
+    Python ssl.SSLContext being mirrored (see _ssl.py); ``dotnet_tls=False`` (or ASYNCIOSHARP_TLS=cpython) keeps
+    CPython's transports and sslproto for ssl=. start_tls on a .NET transport uses the .NET TLS.
 
     Python's ready queue (``call_soon``) stays a Python deque, drained by one .NET callback per loop iteration;
     timers (``call_at``/``call_later``), fd callbacks (``add_reader``/``add_writer``) and the blocking wait are the
@@ -121,7 +127,14 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     # Ready queue: a Python deque drained from .NET once per iteration.
 
-    def _call_soon(self, callback, args, context):
+    def call_soon(self, callback, *args, context=None):
+        # BaseEventLoop.call_soon and _call_soon in one frame (the hottest call Python makes); with call_soon_threadsafe
+        # also overridden, nothing in asyncio calls _call_soon.
+        if self._closed:
+            raise RuntimeError('Event loop is closed')
+        if self._debug:
+            self._check_thread()
+            self._check_callback(callback, 'call_soon')
         handle = events.Handle(callback, args, self, context)
         if handle._source_traceback:
             del handle._source_traceback[-1]
@@ -276,7 +289,7 @@ class EventLoop(unix_events.SelectorEventLoop):
                 break
         return self._scheduled[0]._when if self._scheduled else None
 
-    # Connections: TCP, unix and datagram sockets go through the .NET socket transports (and with dotnet_tls, TLS
+    # Connections: TCP, unix and datagram sockets go through the .NET socket transports (and unless dotnet_tls=False, TLS
     # through the .NET SSLProtocol), which drive the Python protocol. A caller's socket (sock=) stays the caller's
     # object: the .NET transport runs on its descriptor without owning it, and it is closed when CPython's transport
     # would close it. Arguments CPython rejects, or of a kind the .NET path does not take (a non-str host, a mock
@@ -285,12 +298,15 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     def _dotnet_path(self):
         """Whether connections may take the .NET path: not when disabled, nor when the program (or a test) patched
-        the socket module asyncio uses or a loop method CPython's path calls, so that the patch takes effect."""
+        the socket module asyncio uses, or a program, test or subclass replaced a loop method CPython's path calls,
+        so that the replacement takes effect."""
         if not self._dotnet_transports:
             return False
         if any(module.socket is not socket for module in (base_events, selector_events, unix_events)):
             return False
-        return not _PATCHABLE.intersection(self.__dict__)
+        cls = type(self)
+        return not any(name in self.__dict__ or getattr(cls, name) is not getattr(EventLoop, name)
+                       for name in _PATCHABLE)
 
     def _dotnet_ssl(self, ssl, server=False):
         if ssl is None or (ssl is False and not server):
@@ -321,7 +337,9 @@ class EventLoop(unix_events.SelectorEventLoop):
                                 ssl_handshake_timeout=None, ssl_shutdown_timeout=None,
                                 happy_eyeballs_delay=None, interleave=None):
         if (not self._dotnet_args(host, port, ssl, sock, local_addr)
-                or (server_hostname is not None and not isinstance(server_hostname, str))):
+                or (server_hostname is not None and not isinstance(server_hostname, str))
+                or not _numbers(ssl_handshake_timeout, ssl_shutdown_timeout, happy_eyeballs_delay)
+                or not _numbers(interleave, kind=int)):
             return await super().create_connection(
                 protocol_factory, host, port, ssl=ssl, family=family, proto=proto, flags=flags, sock=sock,
                 local_addr=local_addr, server_hostname=server_hostname,
@@ -344,7 +362,8 @@ class EventLoop(unix_events.SelectorEventLoop):
                             flags=socket.AI_PASSIVE, sock=None, backlog=100, ssl=None, reuse_address=None,
                             reuse_port=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None,
                             start_serving=True):
-        if not self._dotnet_args(host, port, ssl, sock, server=True):
+        if (not self._dotnet_args(host, port, ssl, sock, server=True)
+                or not _numbers(ssl_handshake_timeout, ssl_shutdown_timeout) or not _numbers(backlog, kind=int)):
             return await super().create_server(
                 protocol_factory, host, port, family=family, flags=flags, sock=sock, backlog=backlog, ssl=ssl,
                 reuse_address=reuse_address, reuse_port=reuse_port, ssl_handshake_timeout=ssl_handshake_timeout,

@@ -428,15 +428,15 @@ class Server(events.AbstractServer):
 
 
 class _SocketView:
-    """A .NET Socket seen as a Python socket, for TransportSocket: each call runs on a socket.socket over the same
-    descriptor, detached afterwards, so the .NET socket stays the only owner (a duplicate would keep a closed
-    listener alive)."""
+    """A .NET TransportSocket seen as a Python socket, for trsock.TransportSocket: each call runs on a socket.socket
+    over the same descriptor, detached afterwards, so the .NET socket stays the only owner (a duplicate would keep a
+    closed listener alive)."""
 
     def __init__(self, net):
         self._net = net
 
     def fileno(self):
-        return self._net.Handle.ToInt32()
+        return self._net.Fileno()
 
     def _borrow(self):
         return socket.socket(fileno=self.fileno())
