@@ -383,7 +383,8 @@ class EventLoop(unix_events.SelectorEventLoop):
     async def connect_accepted_socket(self, protocol_factory, sock, *, ssl=None, ssl_handshake_timeout=None,
                                       ssl_shutdown_timeout=None):
         if not (self._dotnet_path() and self._dotnet_ssl(ssl)
-                and _dotnet_socket(sock, socket.SOCK_STREAM, _INET_UNIX)):
+                and _dotnet_socket(sock, socket.SOCK_STREAM, _INET_UNIX)
+                and _numbers(ssl_handshake_timeout, ssl_shutdown_timeout)):
             return await super().connect_accepted_socket(
                 protocol_factory, sock, ssl=ssl, ssl_handshake_timeout=ssl_handshake_timeout,
                 ssl_shutdown_timeout=ssl_shutdown_timeout)
@@ -397,7 +398,7 @@ class EventLoop(unix_events.SelectorEventLoop):
                                      server_hostname=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
         if not (self._dotnet_path() and self._dotnet_ssl(ssl)
                 and (server_hostname is None or isinstance(server_hostname, str))
-                and _unix_target(path, sock)):
+                and _unix_target(path, sock) and _numbers(ssl_handshake_timeout, ssl_shutdown_timeout)):
             return await super().create_unix_connection(
                 protocol_factory, path, ssl=ssl, sock=sock, server_hostname=server_hostname,
                 ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout)
@@ -410,7 +411,8 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     async def create_unix_server(self, protocol_factory, path=None, *, sock=None, backlog=100, ssl=None,
                                  ssl_handshake_timeout=None, ssl_shutdown_timeout=None, start_serving=True):
-        if not (self._dotnet_path() and self._dotnet_ssl(ssl, server=True) and _unix_target(path, sock)):
+        if not (self._dotnet_path() and self._dotnet_ssl(ssl, server=True) and _unix_target(path, sock)
+                and _numbers(ssl_handshake_timeout, ssl_shutdown_timeout) and _numbers(backlog, kind=int)):
             return await super().create_unix_server(
                 protocol_factory, path, sock=sock, backlog=backlog, ssl=ssl,
                 ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout,
@@ -425,7 +427,8 @@ class EventLoop(unix_events.SelectorEventLoop):
     async def create_datagram_endpoint(self, protocol_factory, local_addr=None, remote_addr=None, *, family=0,
                                        proto=0, flags=0, reuse_port=None, allow_broadcast=None, sock=None):
         if not (self._dotnet_path()
-                and _datagram_args(local_addr, remote_addr, family, proto, flags, reuse_port, allow_broadcast, sock)):
+                and _datagram_args(local_addr, remote_addr, family, proto, flags, reuse_port, allow_broadcast, sock)
+                and _numbers(family, proto, flags, kind=int)):
             return await super().create_datagram_endpoint(
                 protocol_factory, local_addr, remote_addr, family=family, proto=proto, flags=flags,
                 reuse_port=reuse_port, allow_broadcast=allow_broadcast, sock=sock)
