@@ -9,15 +9,18 @@ namespace AsyncioSharp.Python;
 /// The hot methods of a .NET transport as Python builtin functions (<c>write</c>, <c>is_closing</c>,
 /// <c>get_write_buffer_size</c>, <c>pause_reading</c>, <c>resume_reading</c>, <c>is_reading</c>): each is a
 /// <c>PyCFunction</c> whose C function is an <see cref="UnmanagedCallersOnlyAttribute"/> method here and whose
-/// <c>self</c> is a capsule holding the transport, so a Python call reaches .NET without Python.NET's method binder.
+/// <c>self</c> is a capsule holding the transport, so a Python call reaches .NET without Python.NET's method binder;
+/// likewise a datagram bridge's <c>sendto</c>.
 /// </summary>
 internal static unsafe class NativeTransport
 {
     private const int MethNoArgs = 0x0004;
     private const int MethO = 0x0008;
+    private const int MethFastcall = 0x0080;
     private const int PyBufSimple = 0;
     private static readonly byte* CapsuleName = Utf8("asynciosharp.transport");
     private static CApi.PyMethodDef* _defs;
+    private static CApi.PyMethodDef* _sendtoDef;
 
     /// <summary>The names of the functions, in the order <see cref="Functions"/> returns them.</summary>
     public static readonly string[] Names =
@@ -31,8 +34,7 @@ internal static unsafe class NativeTransport
         {
             _defs = Define();
         }
-        var handle = GCHandle.Alloc(transport);
-        var capsule = CApi.PyCapsule_New((void*)GCHandle.ToIntPtr(handle), CapsuleName, &FreeHandle);
+        var capsule = Capsule(transport);
         var items = new PyObject[Names.Length];
         for (var i = 0; i < Names.Length; i++)
         {
@@ -40,6 +42,47 @@ internal static unsafe class NativeTransport
         }
         CApi.Py_DecRef(capsule);
         return new PyTuple(items);
+    }
+
+    /// <summary>
+    /// The datagram bridge's <c>sendto(data, addr)</c> as a Python builtin function (METH_FASTCALL), for the Python
+    /// face to call once it checked the arguments; the caller holds the GIL.
+    /// </summary>
+    public static PyObject Sendto(PythonDatagramProtocol bridge)
+    {
+        CApi.Bind();
+        if (_sendtoDef == null)
+        {
+            _sendtoDef = (CApi.PyMethodDef*)NativeMemory.AllocZeroed((nuint)sizeof(CApi.PyMethodDef));
+            _sendtoDef->ml_name = Utf8("sendto");
+            _sendtoDef->ml_meth = (delegate* unmanaged<IntPtr, IntPtr*, nint, IntPtr>)&SendtoCall;
+            _sendtoDef->ml_flags = MethFastcall;
+        }
+        var capsule = Capsule(bridge);
+        var function = CApi.Steal(CApi.PyCFunction_NewEx(_sendtoDef, capsule, IntPtr.Zero));
+        CApi.Py_DecRef(capsule);
+        return function;
+    }
+
+    // A capsule holding a GC handle to target, freed with the capsule.
+    private static IntPtr Capsule(object target) =>
+        CApi.PyCapsule_New((void*)GCHandle.ToIntPtr(GCHandle.Alloc(target)), CapsuleName, &FreeHandle);
+
+    [UnmanagedCallersOnly]
+    private static IntPtr SendtoCall(IntPtr self, IntPtr* args, nint nargs)
+    {
+        try
+        {
+            var bridge = (PythonDatagramProtocol)GCHandle.FromIntPtr(
+                (IntPtr)CApi.PyCapsule_GetPointer(self, CapsuleName)).Target!;
+            bridge.SendtoCore(args[0], nargs > 1 ? args[1] : CApi.None);
+            return CApi.NewNone();
+        }
+        catch (Exception e)
+        {
+            CApi.SetError(e);
+            return IntPtr.Zero;
+        }
     }
 
     private static CApi.PyMethodDef* Define()

@@ -175,7 +175,7 @@ def make_transport(net, protocol, natives, bridge, sock=None):
     they were handed and the caller's socket, if any)."""
     name = net.GetType().Name
     if name == 'SelectorDatagramTransport':
-        return DatagramTransport(net, protocol, bridge, sock)
+        return DatagramTransport(net, protocol, natives, bridge, sock)
     if name == 'UnixReadPipeTransport':
         return ReadPipeTransport(net, protocol, bridge, sock)
     if name == 'UnixWritePipeTransport':
@@ -187,10 +187,12 @@ def make_transport(net, protocol, natives, bridge, sock=None):
 class DatagramTransport(transports.Transport):
     """The snake_case datagram transport handed to a Python DatagramProtocol whose endpoint the .NET loop drives."""
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '_address', '__dict__')
+    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '_address', '_sendto', '__dict__')
 
-    def __init__(self, net, protocol, bridge, sock=None):
+    def __init__(self, net, protocol, sendto, bridge, sock=None):
         super().__init__()
+        # The bridge's sendto as a builtin function (AsyncioSharp.Python.NativeTransport.Sendto).
+        self._sendto = sendto
         self._net = net
         self._protocol = protocol
         self._bridge = bridge
@@ -219,7 +221,7 @@ class DatagramTransport(transports.Transport):
             addr = None
         elif isinstance(addr, tuple) and addr and isinstance(addr[0], str):
             addr = _numeric_address(self, addr)
-        self._bridge.sendto(data, addr)
+        self._sendto(data, addr)
 
     def close(self):
         self._net.Close()
