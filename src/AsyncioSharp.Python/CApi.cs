@@ -178,28 +178,6 @@ internal static unsafe class CApi
         return result;
     }
 
-    /// <summary>What <see cref="WithBuffer"/> does with the bytes.</summary>
-    public delegate void SpanAction(ReadOnlySpan<byte> data);
-
-    /// <summary>Runs <paramref name="action"/> on the bytes of a bytes-like object (a Python error is thrown as a <see cref="PythonError"/>).</summary>
-    public static void WithBuffer(PyObject data, SpanAction action)
-    {
-        Bind();
-        PyBuffer view;
-        if (PyObject_GetBuffer(Address(data), &view, 0) != 0)
-        {
-            throw FetchError();
-        }
-        try
-        {
-            action(new ReadOnlySpan<byte>(view.buf, checked((int)view.len)));
-        }
-        finally
-        {
-            PyBuffer_Release(&view);
-        }
-    }
-
     /// <summary>Sets the current Python exception from a .NET one (see <see cref="PythonProtocol.ToPython"/>).</summary>
     public static void SetError(Exception exc)
     {

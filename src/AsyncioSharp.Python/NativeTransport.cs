@@ -64,6 +64,22 @@ internal static unsafe class NativeTransport
         return function;
     }
 
+    /// <summary>
+    /// The <c>write</c> function alone, bound to a write-only transport (a write pipe); the caller holds the GIL.
+    /// </summary>
+    public static PyObject WriteFunction(WriteTransport transport)
+    {
+        CApi.Bind();
+        if (_defs == null)
+        {
+            _defs = Define();
+        }
+        var capsule = Capsule(transport);
+        var function = CApi.Steal(CApi.PyCFunction_NewEx(&_defs[0], capsule, IntPtr.Zero));
+        CApi.Py_DecRef(capsule);
+        return function;
+    }
+
     // A capsule holding a GC handle to target, freed with the capsule.
     private static IntPtr Capsule(object target) =>
         CApi.PyCapsule_New((void*)GCHandle.ToIntPtr(GCHandle.Alloc(target)), CapsuleName, &FreeHandle);
@@ -115,6 +131,10 @@ internal static unsafe class NativeTransport
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static WriteTransport Writer(IntPtr capsule) =>
+        (WriteTransport)GCHandle.FromIntPtr((IntPtr)CApi.PyCapsule_GetPointer(capsule, CapsuleName)).Target!;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Transport Of(IntPtr capsule) =>
         (Transport)GCHandle.FromIntPtr((IntPtr)CApi.PyCapsule_GetPointer(capsule, CapsuleName)).Target!;
 
@@ -133,12 +153,12 @@ internal static unsafe class NativeTransport
             {
                 if (length > 0)
                 {
-                    Of(self).Write(new ReadOnlySpan<byte>(start, checked((int)length)));
+                    Writer(self).Write(new ReadOnlySpan<byte>(start, checked((int)length)));
                 }
                 return CApi.NewNone();
             }
             CApi.PyErr_Clear();
-            return WriteBuffer(Of(self), data);
+            return WriteBuffer(Writer(self), data);
         }
         catch (Exception e)
         {
@@ -148,7 +168,7 @@ internal static unsafe class NativeTransport
     }
 
     // bytearray, memoryview and the other buffer objects, as CPython's transports accept them.
-    private static IntPtr WriteBuffer(Transport transport, IntPtr data)
+    private static IntPtr WriteBuffer(WriteTransport transport, IntPtr data)
     {
         CApi.PyBuffer view;
         if (CApi.PyObject_GetBuffer(data, &view, PyBufSimple) != 0)

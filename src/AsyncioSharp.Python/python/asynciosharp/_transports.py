@@ -179,7 +179,7 @@ def make_transport(net, protocol, natives, bridge, sock=None):
     if name == 'UnixReadPipeTransport':
         return ReadPipeTransport(net, protocol, bridge, sock)
     if name == 'UnixWritePipeTransport':
-        return WritePipeTransport(net, protocol, bridge, sock)
+        return WritePipeTransport(net, protocol, natives, bridge, sock)
     cls = SSLTransport if name == '_SSLProtocolTransport' else Transport
     return cls(net, protocol, natives, bridge, sock)
 
@@ -311,17 +311,19 @@ class ReadPipeTransport(_PipeTransport, transports.ReadTransport):
 class WritePipeTransport(_PipeTransport, transports.WriteTransport):
     """The write end of a pipe (CPython's _UnixWritePipeTransport) on the .NET UnixWritePipeTransport."""
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_pipe', '__dict__')
+    __slots__ = ('_net', '_protocol', '_bridge', '_pipe', '_write', '__dict__')
 
-    def __init__(self, net, protocol, bridge, pipe):
+    def __init__(self, net, protocol, natives, bridge, pipe):
         transports.WriteTransport.__init__(self, {'pipe': pipe})
         self._init(net, protocol, bridge, pipe)
+        # The .NET transport's write as a builtin function (AsyncioSharp.Python.NativeTransport.WriteFunction).
+        self._write, = natives
 
     def write(self, data):
         # As CPython's pipe transport: an assertion, not a TypeError.
         assert isinstance(data, (bytes, bytearray, memoryview)), repr(data)
         if data:
-            self._bridge.write(data)
+            self._write(data)
 
     def writelines(self, list_of_data):
         self.write(b''.join(list_of_data))
