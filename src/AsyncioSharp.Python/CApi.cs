@@ -24,6 +24,8 @@ internal static unsafe class CApi
     public static delegate* unmanaged<IntPtr, void> Py_DecRef;
     public static delegate* unmanaged<long, IntPtr> PyBool_FromLong;
     public static delegate* unmanaged<nint, IntPtr> PyLong_FromSsize_t;
+    public static delegate* unmanaged<IntPtr, long> PyLong_AsLong;
+    public static delegate* unmanaged<IntPtr> PyErr_Occurred;
     public static delegate* unmanaged<PyMethodDef*, IntPtr, IntPtr, IntPtr> PyCFunction_NewEx;
     public static delegate* unmanaged<void*, byte*, delegate* unmanaged<IntPtr, void>, IntPtr> PyCapsule_New;
     public static delegate* unmanaged<IntPtr, byte*, void*> PyCapsule_GetPointer;
@@ -65,6 +67,8 @@ internal static unsafe class CApi
         Py_DecRef = (delegate* unmanaged<IntPtr, void>)F("Py_DecRef");
         PyBool_FromLong = (delegate* unmanaged<long, IntPtr>)F("PyBool_FromLong");
         PyLong_FromSsize_t = (delegate* unmanaged<nint, IntPtr>)F("PyLong_FromSsize_t");
+        PyLong_AsLong = (delegate* unmanaged<IntPtr, long>)F("PyLong_AsLong");
+        PyErr_Occurred = (delegate* unmanaged<IntPtr>)F("PyErr_Occurred");
         PyCFunction_NewEx = (delegate* unmanaged<PyMethodDef*, IntPtr, IntPtr, IntPtr>)F("PyCFunction_NewEx");
         PyCapsule_New = (delegate* unmanaged<void*, byte*, delegate* unmanaged<IntPtr, void>, IntPtr>)F("PyCapsule_New");
         PyCapsule_GetPointer = (delegate* unmanaged<IntPtr, byte*, void*>)F("PyCapsule_GetPointer");

@@ -391,6 +391,15 @@ public sealed class LoopFacade
     /// <summary>The .NET transport running on <paramref name="fd"/>, or null (Python's <c>_transports[fd]</c>).</summary>
     public BaseTransport? transport_of(int fd) => _loop.Transports.GetValueOrDefault(fd);
 
+    /// <summary>A builtin function <c>fd_in_use(fd)</c>: whether an open .NET transport runs on fd (see <see cref="NativeTransport.FdInUse"/>).</summary>
+    public PyObject fd_in_use_function()
+    {
+        using (Py.GIL())
+        {
+            return NativeTransport.FdInUse(_loop);
+        }
+    }
+
     /// <summary>Whether a .NET server's Python <c>_waiters</c> is None (closed, no connection left).</summary>
     public static bool server_waiters_done(Server server) => server.WaitersDone;
 

@@ -21,6 +21,7 @@ internal static unsafe class NativeTransport
     private static readonly byte* CapsuleName = Utf8("asynciosharp.transport");
     private static CApi.PyMethodDef* _defs;
     private static CApi.PyMethodDef* _sendtoDef;
+    private static CApi.PyMethodDef* _fdInUseDef;
 
     /// <summary>The names of the functions, in the order <see cref="Functions"/> returns them.</summary>
     public static readonly string[] Names =
@@ -78,6 +79,40 @@ internal static unsafe class NativeTransport
         var function = CApi.Steal(CApi.PyCFunction_NewEx(&_defs[0], capsule, IntPtr.Zero));
         CApi.Py_DecRef(capsule);
         return function;
+    }
+
+    /// <summary>
+    /// <c>fd_in_use(fd)</c>: whether an open .NET transport of <paramref name="loop"/> runs on the descriptor (Python's
+    /// <c>_ensure_fd_no_transport</c> asks on every add_reader and sock_* call); the caller holds the GIL.
+    /// </summary>
+    public static PyObject FdInUse(SelectorEventLoop loop)
+    {
+        CApi.Bind();
+        if (_fdInUseDef == null)
+        {
+            _fdInUseDef = (CApi.PyMethodDef*)NativeMemory.AllocZeroed((nuint)sizeof(CApi.PyMethodDef));
+            _fdInUseDef->ml_name = Utf8("fd_in_use");
+            _fdInUseDef->ml_meth = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)&FdInUseCall;
+            _fdInUseDef->ml_flags = MethO;
+        }
+        var capsule = Capsule(loop);
+        var function = CApi.Steal(CApi.PyCFunction_NewEx(_fdInUseDef, capsule, IntPtr.Zero));
+        CApi.Py_DecRef(capsule);
+        return function;
+    }
+
+    [UnmanagedCallersOnly]
+    private static IntPtr FdInUseCall(IntPtr self, IntPtr fd)
+    {
+        var number = CApi.PyLong_AsLong(fd);
+        if (number == -1 && CApi.PyErr_Occurred() != IntPtr.Zero)
+        {
+            return IntPtr.Zero;
+        }
+        var loop = (SelectorEventLoop)GCHandle.FromIntPtr((IntPtr)CApi.PyCapsule_GetPointer(self, CapsuleName)).Target!;
+        var inUse = number is >= 0 and <= int.MaxValue && loop.Transports.TryGetValue((int)number, out var transport)
+                    && !transport.IsClosing();
+        return CApi.PyBool_FromLong(inUse ? 1 : 0);
     }
 
     // A capsule holding a GC handle to target, freed with the capsule.

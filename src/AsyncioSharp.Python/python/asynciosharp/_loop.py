@@ -117,6 +117,8 @@ class EventLoop(unix_events.SelectorEventLoop):
         self._dotnet_tls = _DOTNET_TLS if dotnet_tls is None else dotnet_tls
         self._drain_scheduled = False
         self._pending_exc = None
+        # Whether a .NET transport runs on an fd, as a builtin function (asked on every add_reader and sock_* call).
+        self._fd_in_use = facade.fd_in_use_function()
         facade.bind(self._drain, self._run_handle, self._run_timers)
         super().__init__(_NetSelector(facade))
 
@@ -470,9 +472,8 @@ class EventLoop(unix_events.SelectorEventLoop):
     def _ensure_fd_no_transport(self, fd):
         super()._ensure_fd_no_transport(fd)
         fileno = fd if isinstance(fd, int) else int(fd.fileno())
-        transport = self._facade.transport_of(fileno)
-        if transport is not None and not transport.IsClosing():
-            raise RuntimeError(f'File descriptor {fd!r} is used by transport {transport!r}')
+        if self._fd_in_use(fileno):
+            raise RuntimeError(f'File descriptor {fd!r} is used by transport {self._facade.transport_of(fileno)!r}')
 
     async def start_tls(self, transport, protocol, sslcontext, *, server_side=False, server_hostname=None,
                         ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
