@@ -373,8 +373,10 @@ class SocketTests(unittest.TestCase):
                     with self.assertRaises(exc_type) as caught:
                         await coro
                     self.assertEqual(str(caught.exception), message)
-            with self.assertRaises(TypeError):
+            with self.assertRaises(TypeError) as caught:
                 await loop.create_datagram_endpoint(asyncio.DatagramProtocol, sock=udp, reuse_address=True)
+            self.assertEqual(str(caught.exception), "BaseEventLoop.create_datagram_endpoint() got an unexpected "
+                                                    "keyword argument 'reuse_address'")
             tcp.close()
             udp.close()
 

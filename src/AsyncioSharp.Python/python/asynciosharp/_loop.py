@@ -544,6 +544,13 @@ class EventLoop(unix_events.SelectorEventLoop):
 
 _INET_UNIX = (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX)
 
+
+def _cpython_qualnames(names):
+    """Python's own argument errors (an unexpected keyword...) name the method as CPython's loop does."""
+    for name in names:
+        owner = next(cls for cls in unix_events._UnixSelectorEventLoop.__mro__ if name in cls.__dict__)
+        getattr(EventLoop, name).__qualname__ = f'{owner.__name__}.{name}'
+
 # Loop methods CPython's connection code calls: patched on the instance, they keep connections on CPython's path.
 _PATCHABLE = frozenset(('getaddrinfo', 'getnameinfo', 'sock_connect', 'sock_accept', '_ensure_resolved',
                         '_start_serving', '_stop_serving', '_make_socket_transport', '_make_datagram_transport',
@@ -600,6 +607,10 @@ def _datagram_args(local_addr, remote_addr, family, proto, flags, reuse_port, al
     if not (local_addr or remote_addr):
         return family != 0
     return all(a is None or _host_port(a) for a in (local_addr, remote_addr))
+
+
+_cpython_qualnames(('create_connection', 'create_server', 'connect_accepted_socket', 'create_unix_connection',
+                    'create_unix_server', 'create_datagram_endpoint', 'connect_read_pipe', 'connect_write_pipe'))
 
 
 class EventLoopPolicy(unix_events.DefaultEventLoopPolicy):
