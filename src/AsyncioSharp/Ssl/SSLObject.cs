@@ -32,14 +32,18 @@ public sealed class SSLObject
     private const int MinReadRoom = 16 * 1024;
     private const int WriteChunk = 16 * 1024;
 
-    private byte[] _readBuffer = new byte[256 * 1024];
+    // Allocated at the first read and grown as records need, so a connection costs no more than it moves.
+    private byte[] _readBuffer = Array.Empty<byte>();
     private int _pendingReadOffset;
-    private byte[] _writeScratch = new byte[WriteChunk];
+    private byte[] _writeScratch = Array.Empty<byte>();
     private int _readStart;
     private int _readCount;
     private Task? _handshake;
     private bool _handshakeDone;
-    private Task<int>? _pendingRead;
+    // A read the stream has not finished (it waits for ciphertext); kept as the ValueTask, with no Task made of it.
+    private ValueTask<int> _pendingRead;
+    private bool _readPending;
+    private readonly Action _onOutsideCompletion;
     private Task? _pendingWrite;
     private bool _closeNotifyReceived;
     private bool _shutdownSent;
@@ -58,6 +62,7 @@ public sealed class SSLObject
         ServerHostname = serverHostname;
         _incoming = incoming;
         _stream = new SslStream(new MemoryBioStream(incoming, outgoing), leaveInnerStreamOpen: false);
+        _onOutsideCompletion = OnOutsideCompletion;
     }
 
     /// <summary>Python's <c>context</c>.</summary>
@@ -71,7 +76,7 @@ public sealed class SSLObject
 
     /// <summary>
     /// Called when an operation that raised SSLWantReadError finished outside any call of the owner (on another
-    /// thread, or later on its own); the owner then retries. Completions inside <see cref="Feed"/> or another call
+    /// thread, or later on its own); the owner then retries. Completions inside <see cref="Feed(ReadOnlySpan{byte})"/> or another call
     /// need none: the owner takes its next step right after.
     /// </summary>
     internal Action? Wakeup { get; set; }
@@ -79,10 +84,26 @@ public sealed class SSLObject
     /// <summary>Python's <c>do_handshake()</c>.</summary>
     public void DoHandshake()
     {
+        if (!TryDoHandshake())
+        {
+            throw new SSLWantReadError();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="DoHandshake"/> without the exception: false where Python raises SSLWantReadError, so SSLProtocol,
+    /// which meets that on every handshake step but the last, costs no throw.
+    /// </summary>
+    internal bool TryDoHandshake()
+    {
+        if (_handshakeDone)
+        {
+            return true;
+        }
         _driving++;
         try
         {
-            DoHandshakeCore();
+            return DoHandshakeCore();
         }
         finally
         {
@@ -90,17 +111,19 @@ public sealed class SSLObject
         }
     }
 
-    private void DoHandshakeCore()
+    private bool DoHandshakeCore()
     {
-        if (_handshakeDone)
+        if (_handshake is null)
         {
-            return;
+            _handshake = WithoutContext(StartHandshake);
+            if (!_handshake.IsCompleted)
+            {
+                Watch(_handshake);
+            }
         }
-        _handshake ??= WithoutContext(StartHandshake);
         if (!_handshake.IsCompleted)
         {
-            Watch(_handshake);
-            throw new SSLWantReadError();
+            return false;
         }
         if (!_handshake.IsCompletedSuccessfully)
         {
@@ -114,6 +137,7 @@ public sealed class SSLObject
             ? remote as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(remote.GetRawCertData())
             : null;
         _handshakeDone = true;
+        return true;
     }
 
     /// <summary>
@@ -168,6 +192,10 @@ public sealed class SSLObject
         var taken = 0;
         try
         {
+            if (_writeScratch.Length == 0)
+            {
+                _writeScratch = new byte[WriteChunk];
+            }
             while (taken < data.Length)
             {
                 var n = Math.Min(data.Length - taken, _writeScratch.Length);
@@ -211,7 +239,7 @@ public sealed class SSLObject
         ValueTask write;
         try
         {
-            write = WithoutContext(() => _stream.WriteAsync(data));
+            write = WithoutContext((_stream, data), static s => s._stream.WriteAsync(s.data));
         }
         catch (Exception exc)
         {
@@ -364,6 +392,20 @@ public sealed class SSLObject
         return result;
     }
 
+    /// <summary>Appends the <paramref name="nbytes"/> the transport received into the incoming BIO's room, as <see cref="Feed(ReadOnlySpan{byte})"/> does.</summary>
+    internal void Feed(int nbytes)
+    {
+        _driving++;
+        try
+        {
+            _incoming.Commit(nbytes);
+        }
+        finally
+        {
+            _driving--;
+        }
+    }
+
     /// <summary>Writes ciphertext from the peer to the incoming BIO; operations it lets finish are seen by the caller's next step.</summary>
     internal void Feed(ReadOnlySpan<byte> data)
     {
@@ -447,40 +489,16 @@ public sealed class SSLObject
     private bool Fill()
     {
         int n;
-        if (_pendingRead is not null)
+        if (_readPending)
         {
             if (!_pendingRead.IsCompleted)
             {
                 return false;
             }
-            var done = _pendingRead;
-            _pendingRead = null;
-            if (!done.IsCompletedSuccessfully)
-            {
-                throw SslErrors.Map(done.Exception!.InnerException!, ReadLine);
-            }
-            // A read only waits once everything before it was taken, so its bytes are all there is.
-            n = done.Result;
-            _readStart = _pendingReadOffset;
-            _readCount = n;
-        }
-        else
-        {
-            MakeReadRoom();
-            var offset = _readStart + _readCount;
-            var previous = SynchronizationContext.Current;
-            SynchronizationContext.SetSynchronizationContext(null);
+            _readPending = false;
             try
             {
-                var read = _stream.ReadAsync(_readBuffer.AsMemory(offset));
-                if (!read.IsCompleted)
-                {
-                    _pendingReadOffset = offset;
-                    _pendingRead = read.AsTask();
-                    Watch(_pendingRead);
-                    return false;
-                }
-                n = read.GetAwaiter().GetResult();
+                n = _pendingRead.GetAwaiter().GetResult();
             }
             catch (Exception exc) when (exc is not SSLError)
             {
@@ -488,7 +506,32 @@ public sealed class SSLObject
             }
             finally
             {
-                SynchronizationContext.SetSynchronizationContext(previous);
+                _pendingRead = default;
+            }
+            // A read only waits once everything before it was taken, so its bytes are all there is.
+            _readStart = _pendingReadOffset;
+            _readCount = n;
+        }
+        else
+        {
+            MakeReadRoom();
+            var offset = _readStart + _readCount;
+            try
+            {
+                var read = WithoutContext((_stream, _readBuffer.AsMemory(offset)), static s => s._stream.ReadAsync(s.Item2));
+                if (!read.IsCompleted)
+                {
+                    _pendingReadOffset = offset;
+                    _pendingRead = read;
+                    _readPending = true;
+                    read.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onOutsideCompletion);
+                    return false;
+                }
+                n = read.GetAwaiter().GetResult();
+            }
+            catch (Exception exc) when (exc is not SSLError)
+            {
+                throw SslErrors.Map(exc, ReadLine);
             }
             _readCount += n;
         }
@@ -510,7 +553,9 @@ public sealed class SSLObject
         {
             return;
         }
-        var target = _readCount + MinReadRoom > _readBuffer.Length ? new byte[_readBuffer.Length * 2] : _readBuffer;
+        var target = _readCount + MinReadRoom > _readBuffer.Length
+            ? GC.AllocateUninitializedArray<byte>(Math.Max(2 * MinReadRoom, _readBuffer.Length * 2))
+            : _readBuffer;
         Buffer.BlockCopy(_readBuffer, _readStart, target, 0, _readCount);
         _readBuffer = target;
         _readStart = 0;
@@ -589,13 +634,16 @@ public sealed class SSLObject
     /// Calls into the SslStream with no SynchronizationContext, so its awaits on the BIO resume inline when
     /// ciphertext is written rather than being posted to the loop (where nothing would retry the TLS step).
     /// </summary>
-    internal static T WithoutContext<T>(Func<T> call)
+    internal static T WithoutContext<T>(Func<T> call) => WithoutContext(call, static c => c());
+
+    /// <summary><see cref="WithoutContext{T}(Func{T})"/> with the call's state passed in, so a static lambda (no closure) serves.</summary>
+    internal static T WithoutContext<TState, T>(TState state, Func<TState, T> call)
     {
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null);
         try
         {
-            return call();
+            return call(state);
         }
         finally
         {
@@ -604,15 +652,20 @@ public sealed class SSLObject
     }
 
     private void Watch(Task task) =>
-        task.ContinueWith(t =>
+        task.ContinueWith(static (t, self) =>
         {
             _ = t.Exception;
-            // Completions inside a call (or a feed) are seen by that call; any other one needs the owner to retry.
-            if (Environment.CurrentManagedThreadId != _ownerThread || _driving == 0)
-            {
-                Wakeup?.Invoke();
-            }
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            ((SSLObject)self!).OnOutsideCompletion();
+        }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    /// <summary>Completions inside a call (or a feed) are seen by that call; any other one needs the owner to retry.</summary>
+    private void OnOutsideCompletion()
+    {
+        if (Environment.CurrentManagedThreadId != _ownerThread || _driving == 0)
+        {
+            Wakeup?.Invoke();
+        }
+    }
 
     private static List<List<(string Name, string Value)>> Names(X500DistinguishedName name) =>
         name.EnumerateRelativeDistinguishedNames(reversed: false)

@@ -50,7 +50,8 @@ public sealed class SSLProtocol : BufferedProtocol
     private readonly SSLObject _sslobj;
     private readonly Dictionary<string, object?> _extra = new();
     private readonly LinkedList<ReadOnlyMemory<byte>> _writeBacklog = new();
-    private byte[] _sslBuffer = new byte[MaxSize];
+    // The receive room offered to the transport below: doubled while reads fill it.
+    private int _receiveRoom = 32 * 1024;
     private Future? _waiter;
     private BaseProtocol? _appProtocol;
     private _SSLProtocolTransport? _appTransport;
@@ -235,21 +236,25 @@ public sealed class SSLProtocol : BufferedProtocol
         _sslobj.Release();
     }
 
-    /// <summary>Python's <c>get_buffer(n)</c>: where the transport below puts ciphertext.</summary>
+    /// <summary>
+    /// Python's <c>get_buffer(n)</c>: where the transport below puts ciphertext. That is the incoming BIO's own free
+    /// room, so received bytes are not copied into it again; the room doubles (up to <see cref="MaxSize"/>) while
+    /// reads fill it, so a connection moving small records keeps a small buffer.
+    /// </summary>
     public override Memory<byte> GetBuffer(int sizehint)
     {
-        var want = sizehint <= 0 || sizehint > MaxSize ? MaxSize : sizehint;
-        if (_sslBuffer.Length < want)
-        {
-            _sslBuffer = new byte[want];
-        }
-        return _sslBuffer;
+        var want = sizehint <= 0 || sizehint > MaxSize ? _receiveRoom : Math.Min(sizehint, _receiveRoom);
+        return _incoming.GetWriteBuffer(want);
     }
 
     /// <summary>Python's <c>buffer_updated(nbytes)</c>: ciphertext arrived; the current state's step runs.</summary>
     public override void BufferUpdated(int nbytes)
     {
-        _sslobj.Feed(_sslBuffer.AsSpan(0, nbytes));
+        if (nbytes >= _receiveRoom && _receiveRoom < MaxSize)
+        {
+            _receiveRoom *= 2;
+        }
+        _sslobj.Feed(nbytes);
         Step();
     }
 
@@ -391,12 +396,12 @@ public sealed class SSLProtocol : BufferedProtocol
     {
         try
         {
-            _sslobj.DoHandshake();
-        }
-        catch (SSLWantReadError)
-        {
-            ProcessOutgoing();
-            return;
+            // TryDoHandshake's false is Python's SSLWantReadError.
+            if (!_sslobj.TryDoHandshake())
+            {
+                ProcessOutgoing();
+                return;
+            }
         }
         catch (SSLError exc)
         {
