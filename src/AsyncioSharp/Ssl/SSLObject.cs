@@ -43,6 +43,7 @@ public sealed class SSLObject
     // A read the stream has not finished (it waits for ciphertext); kept as the ValueTask, with no Task made of it.
     private ValueTask<int> _pendingRead;
     private bool _readPending;
+    private bool _pendingProbe;
     private readonly Action _onOutsideCompletion;
     private Task? _pendingWrite;
     private bool _closeNotifyReceived;
@@ -488,53 +489,88 @@ public sealed class SSLObject
     /// <summary>Appends the next decrypted chunk to the read buffer; false when the stream waits for ciphertext.</summary>
     private bool Fill()
     {
-        int n;
+        var probed = false;
         if (_readPending)
         {
             if (!_pendingRead.IsCompleted)
             {
                 return false;
             }
+            var pending = _pendingRead;
             _readPending = false;
-            try
+            _pendingRead = default;
+            var n = TakeRead(pending);
+            if (!_pendingProbe)
             {
-                n = _pendingRead.GetAwaiter().GetResult();
+                // A read only waits once everything before it was taken, so its bytes are all there is.
+                _readStart = _pendingReadOffset;
+                _readCount = n;
+                return Filled(n);
             }
-            catch (Exception exc) when (exc is not SSLError)
-            {
-                throw SslErrors.Map(exc, ReadLine);
-            }
-            finally
-            {
-                _pendingRead = default;
-            }
-            // A read only waits once everything before it was taken, so its bytes are all there is.
-            _readStart = _pendingReadOffset;
-            _readCount = n;
+            probed = true;
         }
-        else
+        MakeReadRoom();
+        var offset = _readStart + _readCount;
+        if (offset > 0 && !probed)
         {
-            MakeReadRoom();
-            var offset = _readStart + _readCount;
-            try
+            // A read that waits holds its place in the buffer, and the bytes before it would have to move once taken.
+            // A zero-byte read waits the same way (SslStream returns from it once decrypted bytes or the end are
+            // there) without a place, so it goes first and the real read follows, at once.
+            var probe = StartRead(Memory<byte>.Empty);
+            if (!probe.IsCompleted)
             {
-                var read = WithoutContext((_stream, _readBuffer.AsMemory(offset)), static s => s._stream.ReadAsync(s.Item2));
-                if (!read.IsCompleted)
-                {
-                    _pendingReadOffset = offset;
-                    _pendingRead = read;
-                    _readPending = true;
-                    read.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onOutsideCompletion);
-                    return false;
-                }
-                n = read.GetAwaiter().GetResult();
+                Pend(probe, probe: true, offset);
+                return false;
             }
-            catch (Exception exc) when (exc is not SSLError)
-            {
-                throw SslErrors.Map(exc, ReadLine);
-            }
-            _readCount += n;
+            TakeRead(probe);
         }
+        var read = StartRead(_readBuffer.AsMemory(offset));
+        if (!read.IsCompleted)
+        {
+            Pend(read, probe: false, offset);
+            return false;
+        }
+        var count = TakeRead(read);
+        _readCount += count;
+        return Filled(count);
+    }
+
+    private ValueTask<int> StartRead(Memory<byte> destination)
+    {
+        try
+        {
+            return WithoutContext((_stream, destination), static s => s._stream.ReadAsync(s.destination));
+        }
+        catch (Exception exc) when (exc is not SSLError)
+        {
+            throw SslErrors.Map(exc, ReadLine);
+        }
+    }
+
+    private static int TakeRead(ValueTask<int> read)
+    {
+        try
+        {
+            return read.GetAwaiter().GetResult();
+        }
+        catch (Exception exc) when (exc is not SSLError)
+        {
+            throw SslErrors.Map(exc, ReadLine);
+        }
+    }
+
+    private void Pend(ValueTask<int> read, bool probe, int offset)
+    {
+        _pendingRead = read;
+        _pendingProbe = probe;
+        _pendingReadOffset = offset;
+        _readPending = true;
+        read.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onOutsideCompletion);
+    }
+
+    /// <summary>Notes the end of the peer's data when a read returned none; true, as the read finished.</summary>
+    private bool Filled(int n)
+    {
         if (n == 0)
         {
             _closeNotifyReceived = true;
