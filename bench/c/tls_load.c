@@ -1,7 +1,7 @@
 /* TLS echo load generator (OpenSSL): C connections, each sends SIZE bytes over TLS and waits for all of them
-   back (checked byte for byte), for SECONDS after a warm-up (WARMUP seconds, default 1); prints "measuring" when
-   the measured time starts (so the server's CPU is read over that window only, its JIT warm-up left out), then
-   "<requests> <seconds>". With CONNECTIONS = "handshake" it instead does full handshakes (no session reuse) one
+   back (checked byte for byte), for SECONDS after a warm-up (WARMUP seconds, default 3: a .NET server is still
+   compiling its handshake code during the first seconds); prints "measuring" when the measured time starts (the
+   server's CPU is read over that window only, its JIT warm-up left out), then "<requests> <seconds>". With CONNECTIONS = "handshake" it instead does full handshakes (no session reuse) one
    after another, with the same warm-up; prints "measuring", then "<handshakes> <seconds>".
    The sockets stay blocking: epoll says which connection has bytes, SSL_read then takes whole records.
    Usage: tls_load PORT CONNECTIONS SIZE SECONDS | tls_load PORT handshake SECONDS */
@@ -38,7 +38,7 @@ static void fill(char *out, size_t size, unsigned seq) { for (size_t k = 0; k < 
 int main(int argc, char **argv) {
     if (argc < 4) { fprintf(stderr, "usage: tls_load PORT CONNECTIONS SIZE SECONDS | tls_load PORT handshake SECONDS\n"); return 2; }
     int port = atoi(argv[1]);
-    double warmup = getenv("WARMUP") ? atof(getenv("WARMUP")) : 1.0;
+    double warmup = getenv("WARMUP") ? atof(getenv("WARMUP")) : 3.0;
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
