@@ -1,8 +1,9 @@
 /* TLS echo load generator (OpenSSL): C connections, each sends SIZE bytes over TLS and waits for all of them
    back (checked byte for byte), for SECONDS after a warm-up (WARMUP seconds, default 3: a .NET server is still
    compiling its handshake code during the first seconds); prints "measuring" when the measured time starts (the
-   server's CPU is read over that window only, its JIT warm-up left out), then "<requests> <seconds>". With CONNECTIONS = "handshake" it instead does full handshakes (no session reuse) one
-   after another, with the same warm-up; prints "measuring", then "<handshakes> <seconds>".
+   server's CPU is read over that window only, its JIT warm-up left out), then "<requests> <seconds>".
+   With CONNECTIONS = "handshake" it instead does full handshakes (no session reuse) one after another, with the
+   same warm-up; prints "measuring", then "<handshakes> <seconds>".
    The sockets stay blocking: epoll says which connection has bytes, SSL_read then takes whole records.
    Usage: tls_load PORT CONNECTIONS SIZE SECONDS | tls_load PORT handshake SECONDS */
 #include <netinet/in.h>
