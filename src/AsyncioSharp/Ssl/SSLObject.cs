@@ -30,12 +30,11 @@ public sealed class SSLObject
     private readonly int _ownerThread = Environment.CurrentManagedThreadId;
     // Room for one whole TLS record's plaintext, so a read never stops inside a record for want of space.
     private const int MinReadRoom = 16 * 1024;
-    private const int WriteChunk = 16 * 1024;
 
     // Allocated at the first read and grown as records need, so a connection costs no more than it moves.
     private byte[] _readBuffer = Array.Empty<byte>();
     private int _pendingReadOffset;
-    private byte[] _writeScratch = Array.Empty<byte>();
+    private BorrowedMemory? _borrowed;
     private int _readStart;
     private int _readCount;
     private Task? _handshake;
@@ -184,37 +183,39 @@ public sealed class SSLObject
     }
 
     /// <summary>
-    /// <see cref="Write"/> for bytes the caller keeps only during the call: they go through a scratch buffer a record
-    /// at a time instead of a copy of the whole. Returns how many were taken; fewer than all where Python's write
-    /// would raise SSLWantReadError (the handshake or an earlier write still waits).
+    /// <see cref="Write"/> for bytes the caller keeps only during the call: encrypted straight from them, copied only
+    /// if the stream must keep them (a write that waits). Returns how many were taken: all, or none where Python's
+    /// write would raise SSLWantReadError (the handshake or an earlier write still waits).
     /// </summary>
-    internal int WriteTransient(ReadOnlySpan<byte> data)
+    internal unsafe int WriteTransient(ReadOnlySpan<byte> data)
     {
-        var taken = 0;
-        try
+        var lent = _borrowed ??= new BorrowedMemory();
+        fixed (byte* pointer = data)
         {
-            if (_writeScratch.Length == 0)
+            lent.Lend(pointer, data.Length);
+            try
             {
-                _writeScratch = new byte[WriteChunk];
-            }
-            while (taken < data.Length)
-            {
-                var n = Math.Min(data.Length - taken, _writeScratch.Length);
-                data.Slice(taken, n).CopyTo(_writeScratch);
-                Write(_writeScratch.AsMemory(0, n));
-                taken += n;
+                Write(lent.Memory);
                 if (_pendingWrite is not null)
                 {
-                    // The waiting write keeps the scratch buffer.
-                    _writeScratch = new byte[WriteChunk];
-                    break;
+                    // The waiting write reads the bytes later: it gets a copy, and the next write a new lender.
+                    lent.Keep();
+                    _borrowed = null;
+                }
+                return data.Length;
+            }
+            catch (SSLWantReadError)
+            {
+                return 0;
+            }
+            finally
+            {
+                if (_borrowed == lent)
+                {
+                    lent.Return();
                 }
             }
         }
-        catch (SSLWantReadError)
-        {
-        }
-        return taken;
     }
 
     private int WriteCore(ReadOnlyMemory<byte> data)
