@@ -16,6 +16,8 @@ public sealed unsafe class PythonProtocol : Protocol
 
     internal PythonProtocol(LoopFacade facade, PyObject protocol, PyObject makeTransport)
     {
+        // CPython's transport looks up protocol.connection_made as it is made: a non-protocol fails create_connection.
+        protocol.GetAttr("connection_made").Dispose();
         _facade = facade;
         _makeTransport = makeTransport;
         this.protocol = protocol;
@@ -213,9 +215,20 @@ public sealed unsafe class PythonProtocol : Protocol
         {
             return PyObject.None;
         }
-        if (exc is PythonError error)
+        // A Python exception that crossed .NET (a coroutine, a protocol factory or a callback raised it) goes back as
+        // itself, as a new reference: callers dispose what this returns.
+        if (((exc as PythonError)?.Value ?? (exc as PythonException)?.Value) is { } raised)
         {
-            return error.Value;
+            var address = CApi.Address(raised);
+            CApi.Py_IncRef(address);
+            return CApi.Steal(address);
+        }
+        if (exc is OverflowException)
+        {
+            using var builtinsModule = Py.Import("builtins");
+            using var overflow = builtinsModule.GetAttr("OverflowError");
+            using var text = new PyString(exc.Message);
+            return overflow.Invoke(text);
         }
         if (exc is AsyncioSharp.Ssl.SSLError ssl)
         {
@@ -226,7 +239,9 @@ public sealed unsafe class PythonProtocol : Protocol
         {
             using var code = new PyInt(errno);
             using var text = new PyString(os.Strerror ?? os.Message);
-            using var osError = builtins.GetAttr("OSError");
+            using var socket = Py.Import("socket");
+            // OSError(errno, text) picks the errno's subclass (ConnectionRefusedError...); gaierror is socket's own.
+            using var osError = exc is Gaierror ? socket.GetAttr("gaierror") : builtins.GetAttr("OSError");
             return osError.Invoke(code, text);
         }
         var name = exc.GetType().Name;

@@ -74,17 +74,21 @@ public abstract partial class BaseEventLoop
     /// (<c>_ipaddr_info</c>); anything else goes through getaddrinfo.
     /// </summary>
     internal async Coroutine<List<AddrInfo>> EnsureResolved(string? host, object? port, AddressFamily family = AddressFamily.Unspecified,
-        SocketType type = SocketType.Stream, ProtocolType proto = 0, int flags = 0)
+        SocketType type = SocketType.Stream, ProtocolType proto = 0, int flags = 0, bool bind = false)
     {
-        if (IpaddrInfo(host, port, family, type, proto) is { } info)
+        if (IpaddrInfo(host, port, family, type, proto, bind) is { } info)
         {
             return new List<AddrInfo> { info };
         }
         return await Getaddrinfo(host, port, family, type, proto, flags);
     }
 
-    /// <summary>Python's <c>_ipaddr_info(host, port, family, type, proto)</c>: the one getaddrinfo row of an IP literal, or null.</summary>
-    internal static AddrInfo? IpaddrInfo(string? host, object? port, AddressFamily family, SocketType type, ProtocolType proto)
+    /// <summary>
+    /// Python's <c>_ipaddr_info(host, port, family, type, proto)</c>: the one getaddrinfo row of an IP literal, or null.
+    /// A port out of range raises the OverflowError the later connect (or, with <paramref name="bind"/>, bind) would.
+    /// </summary>
+    internal static AddrInfo? IpaddrInfo(string? host, object? port, AddressFamily family, SocketType type, ProtocolType proto,
+        bool bind = false)
     {
         if (proto is not (0 or ProtocolType.Tcp or ProtocolType.Udp) || host is null)
         {
@@ -128,6 +132,11 @@ public abstract partial class BaseEventLoop
         {
             if (InetPton(af, host) is { } address)
             {
+                if (portNumber is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
+                {
+                    // What CPython's socket.connect()/bind() raise for the out-of-range port _ipaddr_info passes on.
+                    throw new OverflowException($"{(bind ? "bind" : "connect")}(): port must be 0-65535.");
+                }
                 return new AddrInfo(af, type, proto, "", new IPEndPoint(address, portNumber));
             }
         }
@@ -238,7 +247,7 @@ public abstract partial class BaseEventLoop
             List<AddrInfo>? laddrInfos = null;
             if (localAddr is { } laddr)
             {
-                laddrInfos = await EnsureResolved(laddr.Host, laddr.Port, family, SocketType.Stream, proto, flags);
+                laddrInfos = await EnsureResolved(laddr.Host, laddr.Port, family, SocketType.Stream, proto, flags, bind: true);
                 if (laddrInfos.Count == 0)
                 {
                     throw new OSError("getaddrinfo() returned empty list");

@@ -173,7 +173,7 @@ public abstract partial class BaseEventLoop
             {
                 throw new TypeError("2-tuple is expected");
             }
-            var infos = await EnsureResolved(hostPort.Item1, hostPort.Item2, family, SocketType.Dgram, proto, flags);
+            var infos = await EnsureResolved(hostPort.Item1, hostPort.Item2, family, SocketType.Dgram, proto, flags, bind: idx == 0);
             if (infos.Count == 0)
             {
                 throw new OSError("getaddrinfo() returned empty list");

@@ -21,6 +21,12 @@ public sealed class Server : AbstractServer
     private bool _serving;
     private Future? _servingForeverFut;
 
+    /// <summary>
+    /// True once the server is closed and its last connection gone, so <see cref="WaitClosed"/> returns at once
+    /// (CPython's private <c>Server._waiters is None</c>, which programs and tests read).
+    /// </summary>
+    public bool WaitersWoken => _waiters is null;
+
     internal Server(BaseEventLoop loop, List<Socket> sockets, Func<BaseProtocol> protocolFactory, SSLContext? sslContext,
         int backlog, double? sslHandshakeTimeout, double? sslShutdownTimeout)
     {

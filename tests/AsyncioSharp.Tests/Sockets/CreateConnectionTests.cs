@@ -45,6 +45,40 @@ public class CreateConnectionTests
         }
     }
 
+    [Theory]
+    [InlineData(99999)]
+    [InlineData(-1)]
+    public void port_out_of_range_raises_overflow_error_as_connect_does(int port)
+    {
+        var loop = new SelectorEventLoop();
+        try
+        {
+            var exc = Assert.Throws<OverflowException>(() =>
+                loop.RunUntilComplete(loop.CreateConnection(() => new Protocol(), "127.0.0.1", port)));
+            Assert.Equal("connect(): port must be 0-65535.", exc.Message);
+        }
+        finally
+        {
+            loop.Close();
+        }
+    }
+
+    [Fact]
+    public void local_port_out_of_range_raises_overflow_error_as_bind_does()
+    {
+        var loop = new SelectorEventLoop();
+        try
+        {
+            var exc = Assert.Throws<OverflowException>(() =>
+                loop.RunUntilComplete(loop.CreateConnection(() => new Protocol(), "127.0.0.1", FreePort(), localAddr: ("127.0.0.1", 70000))));
+            Assert.Equal("bind(): port must be 0-65535.", exc.Message);
+        }
+        finally
+        {
+            loop.Close();
+        }
+    }
+
     [Fact]
     public void unknown_host_raises_gaierror_with_the_resolver_message()
     {

@@ -27,6 +27,16 @@ _DOTNET_TRANSPORTS = os.environ.get('ASYNCIOSHARP_TRANSPORTS') != 'cpython'
 _DOTNET_TLS = os.environ.get('ASYNCIOSHARP_TLS') == 'dotnet'
 
 
+# The methods CPython's connection code calls that a subclass or a program may replace (see _hooks_intact).
+_HOOKS = ('getaddrinfo', 'sock_connect', '_add_reader', '_add_writer', '_start_serving', '_make_socket_transport',
+          '_make_ssl_transport', '_accept_connection')
+
+
+def _numbers(*values, kind=(int, float)):
+    """Whether each value is None or a plain number: other values take CPython's path, which raises its own errors."""
+    return all(v is None or (isinstance(v, kind) and not isinstance(v, bool)) for v in values)
+
+
 class _NetSelector:
     """The selector interface (what transports and reprs read) mirrored into the .NET loop's epoll selector.
 
@@ -116,6 +126,22 @@ class EventLoop(unix_events.SelectorEventLoop):
         return self._facade.loop
 
     # Ready queue: a Python deque drained from .NET once per iteration.
+
+    def call_soon(self, callback, *args, context=None):
+        # BaseEventLoop.call_soon and _call_soon in one frame: the hottest call Python makes.
+        if self._closed:
+            raise RuntimeError('Event loop is closed')
+        if self._debug:
+            self._check_thread()
+            self._check_callback(callback, 'call_soon')
+        handle = events.Handle(callback, args, self, context)
+        if handle._source_traceback:
+            del handle._source_traceback[-1]
+        self._ready.append(handle)
+        if not self._drain_scheduled:
+            self._drain_scheduled = True
+            self._facade.schedule_drain()
+        return handle
 
     def _call_soon(self, callback, args, context):
         handle = events.Handle(callback, args, self, context)
@@ -277,7 +303,7 @@ class EventLoop(unix_events.SelectorEventLoop):
     # sock=, ...) use CPython's transports on this loop's .NET selector.
 
     def _dotnet_args(self, host, port, ssl, sock, local_addr=None):
-        if not self._dotnet_transports:
+        if not self._dotnet_transports or not self._hooks_intact():
             return False
         if host is not None and not isinstance(host, str):
             return False
@@ -294,12 +320,22 @@ class EventLoop(unix_events.SelectorEventLoop):
             return False
         return True
 
+    def _hooks_intact(self):
+        # CPython's create_connection/create_server go through these methods and asyncio's own `socket` module: a
+        # subclass or program (or test) replacing one expects it to be used, which only CPython's path does.
+        if base_events.socket is not socket:
+            return False
+        cls = type(self)
+        return not any(name in self.__dict__ or getattr(cls, name) is not getattr(EventLoop, name) for name in _HOOKS)
+
     async def create_connection(self, protocol_factory, host=None, port=None, *, ssl=None, family=0, proto=0,
                                 flags=0, sock=None, local_addr=None, server_hostname=None,
                                 ssl_handshake_timeout=None, ssl_shutdown_timeout=None,
                                 happy_eyeballs_delay=None, interleave=None):
         if (not self._dotnet_args(host, port, ssl, sock, local_addr)
-                or (server_hostname is not None and not isinstance(server_hostname, str))):
+                or (server_hostname is not None and not isinstance(server_hostname, str))
+                or not _numbers(ssl_handshake_timeout, ssl_shutdown_timeout, happy_eyeballs_delay)
+                or not _numbers(interleave, kind=int)):
             return await super().create_connection(
                 protocol_factory, host, port, ssl=ssl, family=family, proto=proto, flags=flags, sock=sock,
                 local_addr=local_addr, server_hostname=server_hostname,
@@ -322,7 +358,8 @@ class EventLoop(unix_events.SelectorEventLoop):
                             flags=socket.AI_PASSIVE, sock=None, backlog=100, ssl=None, reuse_address=None,
                             reuse_port=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None,
                             start_serving=True):
-        if not self._dotnet_args(host, port, ssl, sock) or type(ssl) is bool:
+        if (not self._dotnet_args(host, port, ssl, sock) or type(ssl) is bool
+                or not _numbers(ssl_handshake_timeout, ssl_shutdown_timeout) or not _numbers(backlog, kind=int)):
             return await super().create_server(
                 protocol_factory, host, port, family=family, flags=flags, sock=sock, backlog=backlog, ssl=ssl,
                 reuse_address=reuse_address, reuse_port=reuse_port, ssl_handshake_timeout=ssl_handshake_timeout,

@@ -181,6 +181,11 @@ class Server(events.AbstractServer):
         return sockets if sockets else None
 
     @property
+    def _waiters(self):
+        # CPython's Server._waiters: None once closed with no connection left (tests and libraries look at it).
+        return None if self._net.WaitersWoken else []
+
+    @property
     def sockets(self):
         return tuple(trsock.TransportSocket(_SocketView(s)) for s in self._net.Sockets)
 
