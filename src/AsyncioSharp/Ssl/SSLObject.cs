@@ -26,6 +26,7 @@ public sealed class SSLObject
     private const int ShutdownLine = 2706;
 
     private readonly SslStream _stream;
+    private readonly MemoryBioStream _bioStream;
     private readonly MemoryBIO _incoming;
     private readonly int _ownerThread = Environment.CurrentManagedThreadId;
     // Room for one whole TLS record's plaintext, so a read never stops inside a record for want of space.
@@ -61,7 +62,8 @@ public sealed class SSLObject
         ServerSide = serverSide;
         ServerHostname = serverHostname;
         _incoming = incoming;
-        _stream = new SslStream(new MemoryBioStream(incoming, outgoing), leaveInnerStreamOpen: false);
+        _bioStream = new MemoryBioStream(incoming, outgoing);
+        _stream = new SslStream(_bioStream, leaveInnerStreamOpen: false);
         _onOutsideCompletion = OnOutsideCompletion;
     }
 
@@ -80,6 +82,12 @@ public sealed class SSLObject
     /// need none: the owner takes its next step right after.
     /// </summary>
     internal Action? Wakeup { get; set; }
+
+    /// <summary>Takes ciphertext as it is made, ahead of the outgoing BIO (which keeps what it refuses).</summary>
+    internal CiphertextSink? Sink
+    {
+        set => _bioStream.Sink = value;
+    }
 
     /// <summary>Python's <c>do_handshake()</c>.</summary>
     public void DoHandshake()

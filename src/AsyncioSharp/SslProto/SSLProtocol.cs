@@ -41,6 +41,7 @@ public sealed class SSLProtocol : BufferedProtocol
     private const int LogThresholdForConnlostWrites = 5;
 
     private readonly AbstractEventLoop _loop;
+    private readonly int _ownerThread = Environment.CurrentManagedThreadId;
     private readonly bool _serverSide;
     private readonly double _sslHandshakeTimeout;
     private readonly double _sslShutdownTimeout;
@@ -100,6 +101,7 @@ public sealed class SSLProtocol : BufferedProtocol
         _appState = callConnectionMade ? AppProtocolState.STATE_INIT : AppProtocolState.STATE_CON_MADE;
         _sslobj = sslcontext.WrapBio(_incoming, _outgoing, serverSide, hostname);
         _sslobj.Wakeup = WakeupFromSslObject;
+        _sslobj.Sink = SendDirect;
         SetReadBufferLimits();
         SetWriteBufferLimits();
         GetAppTransport();
@@ -647,6 +649,21 @@ public sealed class SSLProtocol : BufferedProtocol
         {
         }
         ProcessOutgoing();
+    }
+
+    /// <summary>
+    /// Sends a record the SSLObject just made, while wrapped, when ProcessOutgoing would send it right away anyway
+    /// (writing not paused, on the loop's thread); false keeps it in the outgoing BIO.
+    /// </summary>
+    private bool SendDirect(ReadOnlySpan<byte> ciphertext)
+    {
+        if (_sslWritingPaused || _state != SSLProtocolState.WRAPPED || Environment.CurrentManagedThreadId != _ownerThread
+            || _transport is not WriteTransport writable)
+        {
+            return false;
+        }
+        writable.Write(ciphertext);
+        return true;
     }
 
     private void ProcessOutgoing()
