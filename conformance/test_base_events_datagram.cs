@@ -73,7 +73,7 @@ public partial class BaseEventLoopWithSelectorTests : LoopTestCase
     {
         var (transport, protocol) = Loop.RunUntilComplete(
             Loop.CreateDatagramEndpoint(() => new MyDatagramProto(Loop), family: AddressFamily.Unix));
-        Assert.Equal(AddressFamily.Unix, ((Socket)transport.GetExtraInfo("socket")!).AddressFamily);
+        Assert.Equal(AddressFamily.Unix, ((TransportSocket)transport.GetExtraInfo("socket")!).Family);
         transport.Close();
         Loop.RunUntilComplete(((MyDatagramProto)protocol).Done!);
         Assert.Equal("CLOSED", ((MyDatagramProto)protocol).State);
@@ -124,12 +124,9 @@ public partial class BaseEventLoopWithSelectorTests : LoopTestCase
         Assert.Equal("socket modifier keyword arguments can not be used when sock is specified. (allow_broadcast=True)", exc.Message);
     }
 
-    private static bool GetSockOpt(Socket sock, int name)
-    {
-        var value = new byte[4];
-        sock.GetRawSocketOption(1, name, value);
-        return BitConverter.ToInt32(value) != 0;
-    }
+    private static bool GetSockOpt(TransportSocket sock, int name) => sock.Getsockopt(SOL_SOCKET, name) != 0;
+
+    private const int SOL_SOCKET = 1;
 
     [Fact]
     public void test_create_datagram_endpoint_sockopts()
@@ -138,7 +135,7 @@ public partial class BaseEventLoopWithSelectorTests : LoopTestCase
         const int SO_REUSEADDR = 2, SO_BROADCAST = 6, SO_REUSEPORT = 15;
         var (transport, protocol) = Loop.RunUntilComplete(
             Loop.CreateDatagramEndpoint(() => new MyDatagramProto(Loop), localAddr: ("127.0.0.1", 0)));
-        var sock = (Socket)transport.GetExtraInfo("socket")!;
+        var sock = (TransportSocket)transport.GetExtraInfo("socket")!;
         Assert.False(GetSockOpt(sock, SO_REUSEPORT));
         Assert.False(GetSockOpt(sock, SO_BROADCAST));
         transport.Close();
@@ -148,7 +145,7 @@ public partial class BaseEventLoopWithSelectorTests : LoopTestCase
         (transport, protocol) = Loop.RunUntilComplete(
             Loop.CreateDatagramEndpoint(() => new MyDatagramProto(Loop), localAddr: ("127.0.0.1", 0),
                 reusePort: true, allowBroadcast: true));
-        sock = (Socket)transport.GetExtraInfo("socket")!;
+        sock = (TransportSocket)transport.GetExtraInfo("socket")!;
         Assert.False(GetSockOpt(sock, SO_REUSEADDR));
         Assert.True(GetSockOpt(sock, SO_REUSEPORT));
         Assert.True(GetSockOpt(sock, SO_BROADCAST));
@@ -165,10 +162,10 @@ public partial class BaseEventLoopWithSelectorTests : LoopTestCase
             Loop.CreateDatagramEndpoint(() => new MyDatagramProto(Loop), localAddr: ("127.0.0.2", 0), reusePort: true));
         try
         {
-            var sock = (Socket)t.GetExtraInfo("socket")!;
-            Assert.Equal(IPAddress.Parse("127.0.0.2"), ((IPEndPoint)sock.LocalEndPoint!).Address);
-            Assert.Equal(ProtocolType.Udp, sock.ProtocolType);
-            Assert.Equal(SocketType.Dgram, sock.SocketType);
+            var sock = (TransportSocket)t.GetExtraInfo("socket")!;
+            Assert.Equal(IPAddress.Parse("127.0.0.2"), ((IPEndPoint)sock.Getsockname()).Address);
+            Assert.Equal((int)ProtocolType.Udp, sock.Proto);
+            Assert.Equal(SocketType.Dgram, sock.Type);
         }
         finally
         {

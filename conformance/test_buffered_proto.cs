@@ -65,7 +65,7 @@ public class BaseTestBufferedProtocol : LoopTestCase
         }
 
         var srv = (Server)Loop.RunUntilComplete(Loop.CreateServer(() => new NoiseServer(), "127.0.0.1", 0));
-        var addr = (IPEndPoint)srv.Sockets[0].LocalEndPoint!;
+        var addr = (IPEndPoint)srv.Sockets[0].Getsockname();
         Loop.RunUntilComplete(Client(addr));
         srv.Close();
         Loop.RunUntilComplete(srv.WaitClosed());

@@ -493,6 +493,8 @@ public class PolicyTests
         Assert.Throws<NotImplementedException>(() => policy.GetEventLoop());
         Assert.Throws<NotImplementedException>(() => policy.SetEventLoop(null));
         Assert.Throws<NotImplementedException>(() => policy.NewEventLoop());
+        Assert.Throws<NotImplementedException>(() => policy.GetChildWatcher());
+        Assert.Throws<NotImplementedException>(() => policy.SetChildWatcher(null));
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public partial class EventLoopTestsMixin : LoopTestCase
         var server = (Server)Loop.RunUntilComplete(Loop.CreateServer(() => proto, "0.0.0.0", 0));
         Assert.Single(server.Sockets);
         var sock = server.Sockets[0];
-        var local = (IPEndPoint)sock.LocalEndPoint!;
+        var local = (IPEndPoint)sock.Getsockname();
         Assert.Equal("0.0.0.0", local.Address.ToString());
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         client.Connect(new IPEndPoint(IPAddress.Loopback, local.Port));
@@ -135,9 +135,9 @@ public partial class EventLoopTestsMixin
         var server = (Server)Loop.RunUntilComplete(Loop.CreateServer(() => new MyProto(Loop), hosts, 0));
         try
         {
-            var serverHosts = server.Sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Address.ToString()).ToHashSet();
+            var serverHosts = server.Sockets.Select(s => ((IPEndPoint)s.Getsockname()).Address.ToString()).ToHashSet();
             Assert.Equal(hosts.ToHashSet(), serverHosts);
-            Assert.All(server.Sockets, s => Assert.Equal(family, s.AddressFamily));
+            Assert.All(server.Sockets, s => Assert.Equal(family, s.Family));
         }
         finally
         {
@@ -157,12 +157,7 @@ public partial class EventLoopTestsMixin
         CreateServerMultipleHosts(AddressFamily.InterNetworkV6, new[] { "::1", "::1" });
     }
 
-    private static bool ReusePortSet(Socket sock)
-    {
-        var value = new byte[4];
-        sock.GetRawSocketOption(1, 15, value);
-        return BitConverter.ToInt32(value) != 0;
-    }
+    private static bool ReusePortSet(TransportSocket sock) => sock.Getsockopt(1, 15) != 0;
 
     [Fact]
     public void test_create_server_reuse_port()
@@ -195,8 +190,8 @@ public partial class EventLoopTestsMixin
         var sockOb = CreateServerSocket("0.0.0.0");
         var server = (Server)Loop.RunUntilComplete(Loop.CreateServer(() => new ConnectedProto(Loop, proto), sock: sockOb));
         var sock = server.Sockets[0];
-        Assert.Equal(sock.Handle, sockOb.Handle);
-        var local = (IPEndPoint)sock.LocalEndPoint!;
+        Assert.Equal((int)sockOb.Handle, sock.Fileno());
+        var local = (IPEndPoint)sock.Getsockname();
         Assert.Equal("0.0.0.0", local.Address.ToString());
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         client.Connect(new IPEndPoint(IPAddress.Loopback, local.Port));
@@ -212,7 +207,7 @@ public partial class EventLoopTestsMixin
     {
         var sockOb = CreateServerSocket("0.0.0.0");
         var server = (Server)Loop.RunUntilComplete(Loop.CreateServer(() => new MyProto(Loop), sock: sockOb));
-        var local = (IPEndPoint)server.Sockets[0].LocalEndPoint!;
+        var local = (IPEndPoint)server.Sockets[0].Getsockname();
         var exc = Assert.ThrowsAny<OSError>(() => Loop.RunUntilComplete(
             Loop.CreateServer(() => new MyProto(Loop), local.Address.ToString(), local.Port)));
         Assert.Equal(98, exc.Errno);
@@ -264,7 +259,7 @@ public partial class EventLoopTestsMixin
     public void test_server_close()
     {
         var server = (Server)Loop.RunUntilComplete(Loop.CreateServer(() => new MyProto(Loop), "0.0.0.0", 0));
-        var port = ((IPEndPoint)server.Sockets[0].LocalEndPoint!).Port;
+        var port = ((IPEndPoint)server.Sockets[0].Getsockname()).Port;
 
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         client.Connect(new IPEndPoint(IPAddress.Loopback, port));

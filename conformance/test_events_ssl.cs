@@ -78,7 +78,7 @@ public partial class EventLoopTestsMixin
         var sslcontext = new SSLContext(SslModule.PROTOCOL_TLS_SERVER);
         sslcontext.LoadCertChain(certfile, keyfile);
         var server = (Server)Loop.RunUntilComplete(Loop.CreateServer(factory, "127.0.0.1", 0, ssl: sslcontext));
-        var address = (IPEndPoint)server.Sockets[0].LocalEndPoint!;
+        var address = (IPEndPoint)server.Sockets[0].Getsockname();
         Assert.Equal("127.0.0.1", address.Address.ToString());
         return (server, address.Address.ToString(), address.Port);
     }

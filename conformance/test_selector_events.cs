@@ -113,7 +113,7 @@ public class SelectorTransportTests : SelectorTransportTestBase
     public void test_ctor()
     {
         var tr = SocketTransport(_protocol);
-        Assert.Same(Sock, tr.GetExtraInfo("socket"));
+        Assert.Same(Sock, Assert.IsType<TransportSocket>(tr.GetExtraInfo("socket")).Socket);
         Assert.Same(tr, Loop.Transports[SockFd]);
         tr.Close();
         RunBriefly();

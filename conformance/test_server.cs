@@ -29,7 +29,7 @@ public class BaseStartServer : LoopTestCase
         }
 
         mainTask = Loop.CreateTask(Main());
-        var addr = srv.Sockets[0].LocalEndPoint!;
+        var addr = srv.Sockets[0].Getsockname();
         var client = new Thread(() =>
         {
             for (var i = 0; i < 50 && !srv.IsServing(); i++)

@@ -58,7 +58,7 @@ public partial class TestSSL
         try
         {
             Assert.NotEmpty(srv.Sockets);
-            var addr = srv.Sockets[0].LocalEndPoint!;
+            var addr = srv.Sockets[0].Getsockname();
             var tasks = Enumerable.Range(0, total).Select(_ => (IAwaitable)testClient(addr)).ToArray();
             await Asyncio.WaitFor(Asyncio.Gather(tasks), timeout);
         }

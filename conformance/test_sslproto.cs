@@ -443,7 +443,7 @@ public abstract class BaseStartTLS : LoopTestCase
             var onGotHello = Loop.CreateFuture();
             var proto = new ServerProto(onCon, onConLost, onGotHello);
             var server = (Server)await Loop.CreateServer(() => proto, "127.0.0.1", 0);
-            var addr = server.Sockets[0].LocalEndPoint!;
+            var addr = server.Sockets[0].Getsockname();
             using (TcpPeerThread.Client(addr, sock =>
             {
                 sock.SetTimeout(TIMEOUT);

@@ -176,7 +176,7 @@ public class StreamTests : AsyncLoopTestCase
             return (msgback1, msgback2);
         }
         var server = Loop.RunUntilComplete(Asyncio.StartServer(HandleClient, "127.0.0.1", 0));
-        var port = ((IPEndPoint)((Server)server).Sockets[0].LocalEndPoint!).Port;
+        var port = ((IPEndPoint)((Server)server).Sockets[0].Getsockname()).Port;
         var (msg1, msg2) = Loop.RunUntilComplete(Client(port));
         server.Close();
         Loop.RunUntilComplete(server.WaitClosed());
@@ -266,7 +266,7 @@ public class StreamTests : AsyncLoopTestCase
 #pragma warning restore CS1998
             var server = await Asyncio.StartServer(HandleEcho, "127.0.0.1", 0);
             await server.StartServing();
-            var port = ((IPEndPoint)((Server)server).Sockets[0].LocalEndPoint!).Port;
+            var port = ((IPEndPoint)((Server)server).Sockets[0].Getsockname()).Port;
             var (_, wr) = await Asyncio.OpenConnection("127.0.0.1", port);
             wr.Write(B("test msg"));
             await wr.Drain();
@@ -720,7 +720,7 @@ public class StreamTests : AsyncLoopTestCase
             Loop.CreateTask(HandleClient(r, w));
             return null;
         }, host: "127.0.0.1", port: 0));
-        port = ((IPEndPoint)((Server)server).Sockets[0].LocalEndPoint!).Port;
+        port = ((IPEndPoint)((Server)server).Sockets[0].Getsockname()).Port;
         msg = Loop.RunUntilComplete(Loop.CreateTask(Client(() => Asyncio.OpenConnection("127.0.0.1", port))));
         server.Close();
         Loop.RunUntilComplete(server.WaitClosed());

@@ -13,6 +13,7 @@ internal static unsafe class CApi
 {
     public static delegate* unmanaged<IntPtr, IntPtr, IntPtr> PyObject_CallOneArg;
     public static delegate* unmanaged<IntPtr, IntPtr> PyObject_CallNoArgs;
+    public static delegate* unmanaged<IntPtr, IntPtr*, nuint, IntPtr, IntPtr> PyObject_Vectorcall;
     public static delegate* unmanaged<IntPtr, IntPtr, IntPtr> PyObject_GetAttr;
     public static delegate* unmanaged<IntPtr, int> PyObject_IsTrue;
     public static delegate* unmanaged<byte*, nint, IntPtr> PyBytes_FromStringAndSize;
@@ -53,6 +54,7 @@ internal static unsafe class CApi
         IntPtr F(string name) => NativeLibrary.GetExport(library, name);
         PyObject_CallOneArg = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)F("PyObject_CallOneArg");
         PyObject_CallNoArgs = (delegate* unmanaged<IntPtr, IntPtr>)F("PyObject_CallNoArgs");
+        PyObject_Vectorcall = (delegate* unmanaged<IntPtr, IntPtr*, nuint, IntPtr, IntPtr>)F("PyObject_Vectorcall");
         PyObject_GetAttr = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)F("PyObject_GetAttr");
         PyObject_IsTrue = (delegate* unmanaged<IntPtr, int>)F("PyObject_IsTrue");
         PyBytes_FromStringAndSize = (delegate* unmanaged<byte*, nint, IntPtr>)F("PyBytes_FromStringAndSize");
@@ -156,6 +158,46 @@ internal static unsafe class CApi
             throw FetchError();
         }
         return result;
+    }
+
+    /// <summary>Calls <c>target.name(first, second)</c> and returns the new reference result (see <see cref="CallMethod(IntPtr, IntPtr, IntPtr)"/>).</summary>
+    public static IntPtr CallMethod(IntPtr target, IntPtr name, IntPtr first, IntPtr second)
+    {
+        var method = PyObject_GetAttr(target, name);
+        if (method == IntPtr.Zero)
+        {
+            throw FetchError();
+        }
+        var args = stackalloc IntPtr[2] { first, second };
+        var result = PyObject_Vectorcall(method, args, 2, IntPtr.Zero);
+        Py_DecRef(method);
+        if (result == IntPtr.Zero)
+        {
+            throw FetchError();
+        }
+        return result;
+    }
+
+    /// <summary>What <see cref="WithBuffer"/> does with the bytes.</summary>
+    public delegate void SpanAction(ReadOnlySpan<byte> data);
+
+    /// <summary>Runs <paramref name="action"/> on the bytes of a bytes-like object (a Python error is thrown as a <see cref="PythonError"/>).</summary>
+    public static void WithBuffer(PyObject data, SpanAction action)
+    {
+        Bind();
+        PyBuffer view;
+        if (PyObject_GetBuffer(Address(data), &view, 0) != 0)
+        {
+            throw FetchError();
+        }
+        try
+        {
+            action(new ReadOnlySpan<byte>(view.buf, checked((int)view.len)));
+        }
+        finally
+        {
+            PyBuffer_Release(&view);
+        }
     }
 
     /// <summary>Sets the current Python exception from a .NET one (see <see cref="PythonProtocol.ToPython"/>).</summary>

@@ -51,4 +51,10 @@ public static partial class Asyncio
             s_policy = policy;
         }
     }
+
+    /// <summary>Python's <c>get_child_watcher()</c>: the current policy's child watcher.</summary>
+    public static AbstractChildWatcher GetChildWatcher() => GetEventLoopPolicy().GetChildWatcher();
+
+    /// <summary>Python's <c>set_child_watcher(watcher)</c>: sets the current policy's child watcher.</summary>
+    public static void SetChildWatcher(AbstractChildWatcher? watcher) => GetEventLoopPolicy().SetChildWatcher(watcher);
 }

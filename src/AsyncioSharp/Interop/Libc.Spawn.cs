@@ -80,4 +80,13 @@ internal static unsafe partial class Libc
 
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int kill(int pid, int sig);
+
+    [LibraryImport("libc")]
+    private static partial int gettid();
+
+    [LibraryImport("libc")]
+    private static partial int getpid();
+
+    /// <summary>Python's <c>threading.current_thread() is threading.main_thread()</c>: Linux's main thread has the process's id.</summary>
+    internal static bool IsMainThread() => gettid() == getpid();
 }

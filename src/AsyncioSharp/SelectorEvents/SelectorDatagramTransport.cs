@@ -68,7 +68,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
     internal static Dictionary<string, object?> SocketExtra(Socket sock, IReadOnlyDictionary<string, object?>? extra)
     {
         var result = extra is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(extra);
-        result["socket"] = sock;
+        result["socket"] = new TransportSocket(sock);
         result["sockname"] = TryGet(() => sock.LocalEndPoint);
         if (!result.ContainsKey("peername"))
         {

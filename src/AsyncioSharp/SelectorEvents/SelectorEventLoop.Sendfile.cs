@@ -10,7 +10,7 @@ public partial class SelectorEventLoop
     internal override async Coroutine<long> SendfileNative(BaseTransport transport, Stream file, long offset, long? count)
     {
         var transp = (SelectorSocketTransport)transport;
-        var sock = (Socket)transp.GetExtraInfo("socket")!;
+        var sock = ((TransportSocket)transp.GetExtraInfo("socket")!).Socket;
         var fd = (int)sock.Handle;
         // While the file goes out on the socket, the fd is not the transport's (sock_sendfile registers it).
         Transports.Remove(fd);

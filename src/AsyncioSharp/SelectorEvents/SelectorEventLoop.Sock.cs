@@ -283,65 +283,61 @@ public partial class SelectorEventLoop
         return fut;
     }
 
+    /// <summary>A .NET socket call on a span that reports would-block as its <see cref="SocketError"/> (Receive, Send).</summary>
+    private delegate int CodeSocketCall<TSpan>(Socket sock, TSpan span, out SocketError error) where TSpan : allows ref struct;
+
+    /// <summary>A .NET socket call on a span that throws for would-block (ReceiveFrom, SendTo).</summary>
+    private delegate int ThrowingSocketCall<TSpan, TArg>(Socket sock, TSpan span, TArg arg) where TSpan : allows ref struct;
+
     /// <summary>Python's <c>sock.recv_into(buf)</c> on a non-blocking socket: false if it would block.</summary>
-    private static bool TryReceive(Socket sock, Span<byte> buf, out int n)
-    {
-        SocketError error;
-        try
-        {
-            n = sock.Receive(buf, SocketFlags.None, out error);
-        }
-        catch (ObjectDisposedException exc)
-        {
-            throw PythonError(exc);
-        }
-        return Check(error);
-    }
+    private static bool TryReceive(Socket sock, Span<byte> buf, out int n) =>
+        TryCall(sock, buf, static (Socket s, Span<byte> b, out SocketError e) => s.Receive(b, SocketFlags.None, out e), out n);
 
     /// <summary>Python's <c>sock.send(data)</c> on a non-blocking socket: false if it would block.</summary>
-    internal static bool TrySend(Socket sock, ReadOnlySpan<byte> data, out int n)
-    {
-        SocketError error;
-        try
-        {
-            n = sock.Send(data, SocketFlags.None, out error);
-        }
-        catch (ObjectDisposedException exc)
-        {
-            throw PythonError(exc);
-        }
-        return Check(error);
-    }
+    internal static bool TrySend(Socket sock, ReadOnlySpan<byte> data, out int n) =>
+        TryCall(sock, data, static (Socket s, ReadOnlySpan<byte> d, out SocketError e) => s.Send(d, SocketFlags.None, out e), out n);
 
     /// <summary>Python's <c>sock.recvfrom_into(buf)</c> on a non-blocking socket: false if it would block.</summary>
     internal static bool TryReceiveFrom(Socket sock, Span<byte> buf, out int n, out EndPoint address)
     {
         address = SocketAddresses.Any(sock);
-        try
+        // The SocketAddress overload reports the sender's real length, so an unnamed unix sender reads as ''.
+        var received = new SocketAddress(sock.AddressFamily, SocketAddress.GetMaximumAddressSize(sock.AddressFamily));
+        if (!TryCall(sock, buf, received, static (s, b, r) => s.ReceiveFrom(b, SocketFlags.None, r), out n))
         {
-            // The SocketAddress overload reports the sender's real length, so an unnamed unix sender reads as ''.
-            var received = new SocketAddress(sock.AddressFamily, SocketAddress.GetMaximumAddressSize(sock.AddressFamily));
-            n = sock.ReceiveFrom(buf, SocketFlags.None, received);
-            address = address.Create(received);
-            return true;
-        }
-        catch (SocketException exc) when (IsRetry(exc.SocketErrorCode))
-        {
-            n = 0;
             return false;
         }
-        catch (Exception exc)
-        {
-            throw PythonError(exc);
-        }
+        address = address.Create(received);
+        return true;
     }
 
     /// <summary>Python's <c>sock.sendto(data, address)</c> on a non-blocking socket: false if it would block.</summary>
-    internal static bool TrySendTo(Socket sock, ReadOnlySpan<byte> data, EndPoint address, out int n)
+    internal static bool TrySendTo(Socket sock, ReadOnlySpan<byte> data, EndPoint address, out int n) =>
+        TryCall(sock, data, address, static (s, d, a) => s.SendTo(d, SocketFlags.None, a), out n);
+
+    /// <summary>One non-blocking call that reports would-block as an error code: false then; other errors raise Python's.</summary>
+    private static bool TryCall<TSpan>(Socket sock, TSpan span, CodeSocketCall<TSpan> call, out int n)
+        where TSpan : allows ref struct
+    {
+        SocketError error;
+        try
+        {
+            n = call(sock, span, out error);
+        }
+        catch (ObjectDisposedException exc)
+        {
+            throw PythonError(exc);
+        }
+        return Check(error);
+    }
+
+    /// <summary>One non-blocking call that throws for would-block: false then; other errors raise Python's.</summary>
+    private static bool TryCall<TSpan, TArg>(Socket sock, TSpan span, TArg arg, ThrowingSocketCall<TSpan, TArg> call, out int n)
+        where TSpan : allows ref struct
     {
         try
         {
-            n = sock.SendTo(data, SocketFlags.None, address);
+            n = call(sock, span, arg);
             return true;
         }
         catch (SocketException exc) when (IsRetry(exc.SocketErrorCode))

@@ -111,7 +111,7 @@ public partial class SelectorEventLoop
                 {
                     ["message"] = "socket.accept() out of system resource",
                     ["exception"] = Errno.Error(exc),
-                    ["socket"] = sock,
+                    ["socket"] = new TransportSocket(sock),
                 });
                 RemoveReaderCore((int)sock.Handle);
                 CallLater(AcceptRetryDelay, () =>

@@ -37,7 +37,7 @@ internal abstract class SelectorTransport : FlowControlMixin, IForceCloseTranspo
         : base(extra ??= new Dictionary<string, object?>(), loop)
     {
         _selectorLoop = loop;
-        extra["socket"] = sock;
+        extra["socket"] = new TransportSocket(sock);
         extra["sockname"] = TryGet(() => sock.LocalEndPoint);
         if (!extra.ContainsKey("peername"))
         {

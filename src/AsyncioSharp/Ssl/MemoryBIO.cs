@@ -119,6 +119,34 @@ public sealed class MemoryBIO
         }
     }
 
+    /// <summary>The <paramref name="nbytes"/> received into <see cref="GetWriteBuffer"/>'s room, before <see cref="Commit"/> or <see cref="Drop"/>.</summary>
+    internal ReadOnlySpan<byte> Received(int nbytes)
+    {
+        lock (_gate)
+        {
+            Reserve(nbytes);
+            return _buffer.AsSpan(_reservedOffset, nbytes);
+        }
+    }
+
+    /// <summary>Forgets the bytes received into <see cref="GetWriteBuffer"/>'s room: they are not appended.</summary>
+    internal void Drop()
+    {
+        lock (_gate)
+        {
+            _reservedOffset = -1;
+        }
+    }
+
+    private void Reserve(int nbytes)
+    {
+        if (_reservedOffset < 0)
+        {
+            // Nothing was received into the room (CPython's buffer_updated without get_buffer): zeros, as a fresh buffer holds.
+            GetWriteBuffer(nbytes).Span[..nbytes].Clear();
+        }
+    }
+
     /// <summary>Appends the <paramref name="nbytes"/> received into <see cref="GetWriteBuffer"/>'s room, as <see cref="Write"/> would.</summary>
     internal void Commit(int nbytes)
     {
@@ -126,11 +154,7 @@ public sealed class MemoryBIO
         var delivered = 0;
         lock (_gate)
         {
-            if (_reservedOffset < 0)
-            {
-                // Nothing was received into the room (CPython's buffer_updated without get_buffer): zeros, as a fresh buffer holds.
-                GetWriteBuffer(nbytes).Span[..nbytes].Clear();
-            }
+            Reserve(nbytes);
             var offset = _reservedOffset;
             _reservedOffset = -1;
             if (_eofWritten)

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
@@ -28,6 +29,7 @@ public sealed class SSLObject
     private readonly SslStream _stream;
     private readonly MemoryBioStream _bioStream;
     private readonly MemoryBIO _incoming;
+    private readonly MemoryBIO _outgoing;
     private readonly int _ownerThread = Environment.CurrentManagedThreadId;
     // Room for one whole TLS record's plaintext, so a read never stops inside a record for want of space.
     private const int MinReadRoom = 16 * 1024;
@@ -55,6 +57,8 @@ public sealed class SSLObject
     private TlsCipherSuite _cipherSuite;
     private string? _alpn;
     private X509Certificate2? _remoteCertificate;
+    private Tls12CertificateReader? _serverCertificate;
+    private bool _rejectedEarly;
 
     internal SSLObject(SSLContext context, MemoryBIO incoming, MemoryBIO outgoing, bool serverSide, string? serverHostname)
     {
@@ -62,6 +66,8 @@ public sealed class SSLObject
         ServerSide = serverSide;
         ServerHostname = serverHostname;
         _incoming = incoming;
+        _outgoing = outgoing;
+        _serverCertificate = serverSide ? null : new Tls12CertificateReader();
         _bioStream = new MemoryBioStream(incoming, outgoing);
         _stream = new SslStream(_bioStream, leaveInnerStreamOpen: false);
         _onOutsideCompletion = OnOutsideCompletion;
@@ -121,6 +127,10 @@ public sealed class SSLObject
 
     private bool DoHandshakeCore()
     {
+        if (_rejectedEarly)
+        {
+            throw _verifyError!;
+        }
         if (_handshake is null)
         {
             _handshake = WithoutContext(StartHandshake);
@@ -381,25 +391,7 @@ public sealed class SSLObject
         {
             return cert.RawData;
         }
-        var result = new Dictionary<string, object?>();
-        if (!_peerVerified)
-        {
-            return result;
-        }
-        result["subject"] = Names(cert.SubjectName);
-        result["issuer"] = Names(cert.IssuerName);
-        result["version"] = cert.Version;
-        result["serialNumber"] = cert.SerialNumber;
-        result["notBefore"] = AsnTime(cert.NotBefore);
-        result["notAfter"] = AsnTime(cert.NotAfter);
-        var san = cert.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
-        if (san is not null)
-        {
-            result["subjectAltName"] = san.EnumerateDnsNames().Select(n => ("DNS", n))
-                .Concat(san.EnumerateIPAddresses().Select(ip => ("IP Address", ip.ToString().ToUpperInvariant())))
-                .ToList();
-        }
-        return result;
+        return _peerVerified ? CertificateDecoder.Decode(cert) : new Dictionary<string, object?>();
     }
 
     /// <summary>Appends the <paramref name="nbytes"/> the transport received into the incoming BIO's room, as <see cref="Feed(ReadOnlySpan{byte})"/> does.</summary>
@@ -408,6 +400,11 @@ public sealed class SSLObject
         _driving++;
         try
         {
+            if (_rejectedEarly || (_serverCertificate is not null && !VerifyEarly(_incoming.Received(nbytes))))
+            {
+                _incoming.Drop();
+                return;
+            }
             _incoming.Commit(nbytes);
         }
         finally
@@ -422,11 +419,72 @@ public sealed class SSLObject
         _driving++;
         try
         {
+            if (_rejectedEarly || (_serverCertificate is not null && !VerifyEarly(data)))
+            {
+                return;
+            }
             _incoming.Write(data);
         }
         finally
         {
             _driving--;
+        }
+    }
+
+    /// <summary>
+    /// A TLS 1.2 client verifies the server's certificate as soon as it arrives (see <see cref="Tls12CertificateReader"/>),
+    /// before the SslStream sees it and answers with our Finished flight. False when it is refused: then the alert
+    /// replaces that flight, the ciphertext is not handed on, and the handshake fails with the verify error.
+    /// </summary>
+    private bool VerifyEarly(ReadOnlySpan<byte> data)
+    {
+        var reader = _serverCertificate!;
+        reader.Feed(data);
+        if (!reader.Done)
+        {
+            return true;
+        }
+        _serverCertificate = null;
+        if (reader.Certificates is not { Count: > 0 } chain || Context.VerifyMode == VerifyMode.CERT_NONE
+            || CheckServerChain(chain) is not { } error)
+        {
+            return true;
+        }
+        _verifyError = error;
+        _rejectedEarly = true;
+        SendAlert(TlsAlert.ForVerifyCode(error.VerifyCode), SslProtocols.Tls12);
+        return false;
+    }
+
+    /// <summary>What <see cref="Validate"/> would conclude for the server's chain (DER, leaf first); null when it passes.</summary>
+    private SSLCertVerificationError? CheckServerChain(List<byte[]> der)
+    {
+        X509Certificate2 leaf;
+        var intermediates = new X509Certificate2Collection();
+        try
+        {
+            leaf = X509CertificateLoader.LoadCertificate(der[0]);
+            foreach (var cert in der.Skip(1))
+            {
+                intermediates.Add(X509CertificateLoader.LoadCertificate(cert));
+            }
+        }
+        catch (CryptographicException)
+        {
+            // Left to the SslStream, which fails the handshake on it.
+            return null;
+        }
+        using (leaf)
+        using (var chain = new X509Chain { ChainPolicy = Context.ChainPolicy(peerIsServer: true) })
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(intermediates);
+            var errors = chain.Build(leaf) ? SslPolicyErrors.None : SslPolicyErrors.RemoteCertificateChainErrors;
+            var hostname = Context.CheckHostname ? ServerHostname : null;
+            if (!string.IsNullOrEmpty(hostname) && !leaf.MatchesHostname(hostname))
+            {
+                errors |= SslPolicyErrors.RemoteCertificateNameMismatch;
+            }
+            return CertVerifier.Check(leaf, chain, errors, hostname);
         }
     }
 
@@ -668,11 +726,34 @@ public sealed class SSLObject
                 ? new SSLError(1, $"[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE] peer did not return a certificate (_ssl.c:{HandshakeLine})",
                     "SSL", "PEER_DID_NOT_RETURN_A_CERTIFICATE")
                 : new SSLCertVerificationError(50, "application verification failure");
+            SendAlert(TlsAlert.HandshakeFailure, _stream.SslProtocol);
             return false;
         }
         _verifyError = CertVerifier.Check(certificate, chain, errors, !ServerSide && Context.CheckHostname ? ServerHostname : null);
         _peerVerified = _verifyError is null;
+        if (_verifyError is SSLCertVerificationError rejected)
+        {
+            SendAlert(TlsAlert.ForVerifyCode(rejected.VerifyCode), _stream.SslProtocol);
+        }
         return _peerVerified;
+    }
+
+    /// <summary>
+    /// Replaces our unsent handshake flight with the alert OpenSSL would have sent. .NET validates the peer after
+    /// its OpenSSL handshake, when our last flight (a TLS 1.3 client's Finished, a TLS 1.2 server's Finished) is in
+    /// the outgoing BIO, unsent until this step returns: dropped, the peer never completes its handshake, as with
+    /// OpenSSL, which verifies before writing that flight (a TLS 1.2 client's went out earlier, so it verifies
+    /// before, in <see cref="VerifyEarly"/>). A TLS 1.3 server verifies the client after the client's handshake is
+    /// over: the client only reads protected records then and would report a plaintext alert as a bad record type,
+    /// so it gets none and sees the connection end, as when CPython's asyncio server rejects it.
+    /// </summary>
+    private void SendAlert(byte description, SslProtocols protocol)
+    {
+        _outgoing.Read();
+        if (!(ServerSide && protocol == SslProtocols.Tls13))
+        {
+            _outgoing.Write(TlsAlert.Record(protocol, description));
+        }
     }
 
     /// <summary>
@@ -710,29 +791,5 @@ public sealed class SSLObject
         {
             Wakeup?.Invoke();
         }
-    }
-
-    private static List<List<(string Name, string Value)>> Names(X500DistinguishedName name) =>
-        name.EnumerateRelativeDistinguishedNames(reversed: false)
-            .Select(rdn => new List<(string, string)> { (LongName(rdn.GetSingleElementType().Value ?? ""), rdn.GetSingleElementValue() ?? "") })
-            .ToList();
-
-    private static string LongName(string oid) => oid switch
-    {
-        "2.5.4.3" => "commonName",
-        "2.5.4.6" => "countryName",
-        "2.5.4.7" => "localityName",
-        "2.5.4.8" => "stateOrProvinceName",
-        "2.5.4.10" => "organizationName",
-        "2.5.4.11" => "organizationalUnitName",
-        "1.2.840.113549.1.9.1" => "emailAddress",
-        _ => oid,
-    };
-
-    private static string AsnTime(DateTime time)
-    {
-        var utc = time.ToUniversalTime();
-        return utc.ToString("MMM ", CultureInfo.InvariantCulture) + utc.Day.ToString(CultureInfo.InvariantCulture).PadLeft(2)
-            + utc.ToString(" HH:mm:ss yyyy", CultureInfo.InvariantCulture) + " GMT";
     }
 }

@@ -146,24 +146,8 @@ public sealed class SSLProtocol : BufferedProtocol
     }
 
     /// <summary>Python's <c>add_flowcontrol_defaults(high, low, kb)</c>.</summary>
-    internal static (int High, int Low) AddFlowcontrolDefaults(int? high, int? low, int kb)
-    {
-        int hi;
-        if (high is null)
-        {
-            hi = low is null ? kb * 1024 : 4 * low.Value;
-        }
-        else
-        {
-            hi = high.Value;
-        }
-        var lo = low ?? hi / 4;
-        if (!(hi >= lo && lo >= 0))
-        {
-            throw new ValueError($"high ({hi}) must be >= low ({lo}) must be >= 0");
-        }
-        return (hi, lo);
-    }
+    internal static (int High, int Low) AddFlowcontrolDefaults(int? high, int? low, int kb) =>
+        WriteFlowControl.Limits(high, low, kb * 1024);
 
     internal void SetAppProtocol(BaseProtocol appProtocol) => _appProtocol = appProtocol;
 

@@ -10,91 +10,38 @@ namespace AsyncioSharp;
 internal abstract class FlowControlMixin : Transport, IFlowControlTransport
 {
     /// <summary>Python's default high-water mark: 64 KiB (the low one is a quarter of it).</summary>
-    internal const int DefaultHighWater = 64 * 1024;
+    internal const int DefaultHighWater = WriteFlowControl.DefaultHighWater;
 
     private protected readonly BaseEventLoop _loop;
-    private bool _protocolPaused;
-    private int _highWater;
-    private int _lowWater;
+    private readonly WriteFlowControl _flow;
 
     private protected FlowControlMixin(Dictionary<string, object?>? extra, BaseEventLoop loop) : base(extra)
     {
         _loop = loop;
-        SetWriteBufferLimitsCore(null, null);
+        _flow = new WriteFlowControl(loop, this, GetWriteBufferSize);
     }
 
     /// <summary>The protocol to pause and resume.</summary>
     private protected abstract BaseProtocol CurrentProtocol { get; }
 
     /// <summary>True between pause_writing() and resume_writing() (Python's <c>_protocol_paused</c>).</summary>
-    internal bool ProtocolPaused => _protocolPaused;
+    internal bool ProtocolPaused => _flow.ProtocolPaused;
 
-    bool IFlowControlTransport.ProtocolPaused => _protocolPaused;
+    bool IFlowControlTransport.ProtocolPaused => _flow.ProtocolPaused;
 
     /// <summary>Python's <c>_maybe_pause_protocol()</c>.</summary>
-    private protected void MaybePauseProtocol()
-    {
-        if (GetWriteBufferSize() <= _highWater || _protocolPaused)
-        {
-            return;
-        }
-        _protocolPaused = true;
-        try
-        {
-            CurrentProtocol.PauseWriting();
-        }
-        catch (Exception exc)
-        {
-            ReportProtocolFailure("protocol.pause_writing() failed", exc);
-        }
-    }
+    private protected void MaybePauseProtocol() => _flow.MaybePauseProtocol(CurrentProtocol);
 
     /// <summary>Python's <c>_maybe_resume_protocol()</c>.</summary>
-    private protected void MaybeResumeProtocol()
-    {
-        if (!_protocolPaused || GetWriteBufferSize() > _lowWater)
-        {
-            return;
-        }
-        _protocolPaused = false;
-        try
-        {
-            CurrentProtocol.ResumeWriting();
-        }
-        catch (Exception exc)
-        {
-            ReportProtocolFailure("protocol.resume_writing() failed", exc);
-        }
-    }
-
-    private void ReportProtocolFailure(string message, Exception exc) =>
-        _loop.CallExceptionHandler(new Dictionary<string, object?>
-        {
-            ["message"] = message,
-            ["exception"] = exc,
-            ["transport"] = this,
-            ["protocol"] = CurrentProtocol,
-        });
+    private protected void MaybeResumeProtocol() => _flow.MaybeResumeProtocol(CurrentProtocol);
 
     /// <inheritdoc />
-    public override (int Low, int High) GetWriteBufferLimits() => (_lowWater, _highWater);
-
-    private void SetWriteBufferLimitsCore(int? high, int? low)
-    {
-        var h = high ?? (low is { } l ? 4 * l : DefaultHighWater);
-        var lo = low ?? h / 4;
-        if (!(h >= lo && lo >= 0))
-        {
-            throw new ValueError($"high ({h}) must be >= low ({lo}) must be >= 0");
-        }
-        _highWater = h;
-        _lowWater = lo;
-    }
+    public override (int Low, int High) GetWriteBufferLimits() => (_flow.LowWater, _flow.HighWater);
 
     /// <inheritdoc />
     public override void SetWriteBufferLimits(int? high = null, int? low = null)
     {
-        SetWriteBufferLimitsCore(high, low);
+        _flow.SetLimits(high, low);
         MaybePauseProtocol();
     }
 }

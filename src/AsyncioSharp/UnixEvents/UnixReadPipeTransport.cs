@@ -26,8 +26,7 @@ public sealed class UnixReadPipeTransport : ReadTransport
     internal UnixReadPipeTransport(SelectorEventLoop loop, Stream pipe, Protocol protocol, Future? waiter = null,
         IReadOnlyDictionary<string, object?>? extra = null)
     {
-        _extra = extra is null ? new() : new(extra);
-        _extra["pipe"] = pipe;
+        _extra = PipeTransports.Extra(pipe, extra);
         _loop = loop;
         _pipe = pipe;
         _fileno = PipeFiles.Fileno(pipe);
@@ -148,20 +147,7 @@ public sealed class UnixReadPipeTransport : ReadTransport
     /// <summary>Python's <c>_fatal_error</c>: EIO (a closed pty) is only logged in debug mode.</summary>
     private void FatalError(OSError exc, string message)
     {
-        if (exc.Errno == 5)
-        {
-            if (_loop.GetDebug())
-            {
-                Log.Debug($"{this}: {message}: {exc}");
-            }
-        }
-        else
-        {
-            _loop.CallExceptionHandler(new Dictionary<string, object?>
-            {
-                ["message"] = message, ["exception"] = exc, ["transport"] = this, ["protocol"] = _protocol,
-            });
-        }
+        PipeTransports.ReportFatalError(_loop, exc.Errno == 5, this, _protocol, exc, message);
         CloseCore(exc);
     }
 
@@ -172,37 +158,12 @@ public sealed class UnixReadPipeTransport : ReadTransport
         _loop.CallSoon(() => CallConnectionLost(exc));
     }
 
-    private void CallConnectionLost(Exception? exc)
-    {
-        if (_pipe is null)
-        {
-            return;
-        }
-        try
-        {
-            _protocol?.ConnectionLost(exc);
-        }
-        finally
-        {
-            _pipe.Dispose();
-            _pipe = null;
-            _protocol = null;
-        }
-    }
+    private void CallConnectionLost(Exception? exc) => PipeTransports.CallConnectionLost(ref _pipe, ref _protocol, exc);
 
     /// <inheritdoc />
     public override string ToString()
     {
-        var info = new List<string> { "UnixReadPipeTransport" };
-        if (_pipe is null)
-        {
-            info.Add("closed");
-        }
-        else if (_closing)
-        {
-            info.Add("closing");
-        }
-        info.Add($"fd={_fileno}");
+        var info = PipeTransports.ReprHead("UnixReadPipeTransport", _pipe, _closing, _fileno);
         info.Add(_pipe is null ? "closed" : _loop.IsClosed() ? "open" : _loop.IsPolling(_fileno, write: false) ? "polling" : "idle");
         return $"<{string.Join(' ', info)}>";
     }

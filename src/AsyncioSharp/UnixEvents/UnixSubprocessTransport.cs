@@ -12,8 +12,9 @@ namespace AsyncioSharp;
 /// <summary>
 /// Python's <c>unix_events._UnixSubprocessTransport</c>, with the child started as subprocess.Popen starts it
 /// (posix_spawn, pipes dup2'ed onto 0/1/2, stderr onto stdout for STDOUT, /dev/null for DEVNULL, SIGPIPE and
-/// SIGXFSZ back to their defaults, no inherited descriptors but those) and watched as Python's PidfdChildWatcher
-/// does: a pidfd on the loop's selector, readable once the child exits, then reaped with waitpid.
+/// SIGXFSZ back to their defaults, no inherited descriptors but those). Unless the policy's child watcher watches it,
+/// the child is watched as Python's PidfdChildWatcher does: a pidfd on the loop's selector, readable once the child
+/// exits, then reaped with waitpid.
 /// System.Diagnostics.Process is not used: it cannot merge stderr into stdout, pass DEVNULL or an fd, and reports
 /// the exit from another thread.
 /// </summary>
@@ -27,12 +28,13 @@ internal sealed class UnixSubprocessTransport : BaseSubprocessTransport
     private readonly string? _cwd;
     private readonly IDictionary<string, string>? _env;
     private readonly bool _startNewSession;
+    private readonly bool _watchExit;
     private int _pid;
     private int _pidfd = -1;
     private bool _reaped;
 
     internal UnixSubprocessTransport(SelectorEventLoop loop, BaseProtocol protocol, string[] argv, int? stdin, int? stdout,
-        int? stderr, string? cwd, IDictionary<string, string>? env, bool startNewSession, Future waiter)
+        int? stderr, string? cwd, IDictionary<string, string>? env, bool startNewSession, Future waiter, bool watchExit)
         : base(loop, protocol, stdin, stdout, stderr, waiter)
     {
         _selectorLoop = loop;
@@ -43,6 +45,7 @@ internal sealed class UnixSubprocessTransport : BaseSubprocessTransport
         _cwd = cwd;
         _env = env;
         _startNewSession = startNewSession;
+        _watchExit = watchExit;
         Begin();
     }
 
@@ -58,7 +61,11 @@ internal sealed class UnixSubprocessTransport : BaseSubprocessTransport
         if (Libc.kill(_pid, sig) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            throw Errno.Error(errno);
+            // Python's Popen.send_signal() ignores a child that is gone (a watcher may have reaped it already).
+            if (errno != Errno.ESRCH)
+            {
+                throw Errno.Error(errno);
+            }
         }
     }
 
@@ -92,7 +99,10 @@ internal sealed class UnixSubprocessTransport : BaseSubprocessTransport
                 Libc.close(fd);
             }
         }
-        WatchExit();
+        if (_watchExit)
+        {
+            WatchExit();
+        }
         return _pid;
     }
 
@@ -243,23 +253,27 @@ internal sealed class UnixSubprocessTransport : BaseSubprocessTransport
     }
 
     /// <summary>The pidfd is readable: reap the child and report its return code (negative signal number if killed).</summary>
-    private unsafe void ChildExited()
+    private void ChildExited()
     {
         _selectorLoop.RemoveReaderCore(_pidfd);
         Libc.close(_pidfd);
         _pidfd = -1;
-        int status;
         int returncode;
-        if (Libc.waitpid(_pid, &status, 0) != _pid)
+        try
+        {
+            returncode = WaitStatus.ToExitcode(WaitStatus.Waitpid(_pid, 0).Status);
+        }
+        catch (ChildProcessError)
         {
             // Someone else reaped it: Python's watcher reports 255 then.
             returncode = 255;
         }
-        else
-        {
-            var termsig = status & 0x7f;
-            returncode = termsig != 0 ? -termsig : (status >> 8) & 0xff;
-        }
+        ChildReaped(returncode);
+    }
+
+    /// <summary>The child was reaped (by the transport or a child watcher): Python's <c>_process_exited(returncode)</c>.</summary>
+    internal void ChildReaped(int returncode)
+    {
         _reaped = true;
         ProcessExited(returncode);
     }

@@ -29,8 +29,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
     internal UnixWritePipeTransport(SelectorEventLoop loop, Stream pipe, BaseProtocol protocol, Future? waiter = null,
         IReadOnlyDictionary<string, object?>? extra = null)
     {
-        _extra = extra is null ? new() : new(extra);
-        _extra["pipe"] = pipe;
+        _extra = PipeTransports.Extra(pipe, extra);
         _loop = loop;
         _pipe = pipe;
         _fileno = PipeFiles.Fileno(pipe);
@@ -211,20 +210,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
     /// <summary>Python's <c>_fatal_error</c>: OSErrors are only logged in debug mode, others go to the handler.</summary>
     private void FatalError(Exception exc, string message)
     {
-        if (exc is OSError)
-        {
-            if (_loop.GetDebug())
-            {
-                Log.Debug($"{this}: {message}: {exc}");
-            }
-        }
-        else
-        {
-            _loop.CallExceptionHandler(new Dictionary<string, object?>
-            {
-                ["message"] = message, ["exception"] = exc, ["transport"] = this, ["protocol"] = _protocol,
-            });
-        }
+        PipeTransports.ReportFatalError(_loop, exc is OSError, this, _protocol, exc, message);
         CloseCore(exc);
     }
 
@@ -240,37 +226,12 @@ public sealed class UnixWritePipeTransport : WriteTransport
         _loop.CallSoon(() => CallConnectionLost(exc));
     }
 
-    private void CallConnectionLost(Exception? exc)
-    {
-        if (_pipe is null)
-        {
-            return;
-        }
-        try
-        {
-            _protocol?.ConnectionLost(exc);
-        }
-        finally
-        {
-            _pipe.Dispose();
-            _pipe = null;
-            _protocol = null;
-        }
-    }
+    private void CallConnectionLost(Exception? exc) => PipeTransports.CallConnectionLost(ref _pipe, ref _protocol, exc);
 
     /// <inheritdoc />
     public override string ToString()
     {
-        var info = new List<string> { "UnixWritePipeTransport" };
-        if (_pipe is null)
-        {
-            info.Add("closed");
-        }
-        else if (_closing)
-        {
-            info.Add("closing");
-        }
-        info.Add($"fd={_fileno}");
+        var info = PipeTransports.ReprHead("UnixWritePipeTransport", _pipe, _closing, _fileno);
         if (_pipe is not null && !_loop.IsClosed())
         {
             info.Add(_loop.IsPolling(_fileno, write: true) ? "polling" : "idle");

@@ -74,7 +74,7 @@ public class ForeignPeerTests
         {
             var echo = new EchoProto(loop);
             var server = (Server)loop.RunUntilComplete(loop.CreateServer(() => echo, "127.0.0.1", 0));
-            var port = ((IPEndPoint)server.Sockets[0].LocalEndPoint!).Port;
+            var port = ((IPEndPoint)server.Sockets[0].Getsockname()).Port;
             byte[]? hash = null;
             long received = 0;
             var client = new Thread(() =>
@@ -161,7 +161,7 @@ public class ForeignPeerTests
         {
             var echo = new EchoProto(loop);
             var server = (Server)loop.RunUntilComplete(loop.CreateServer(() => echo, "127.0.0.1", 0));
-            var port = ((IPEndPoint)server.Sockets[0].LocalEndPoint!).Port;
+            var port = ((IPEndPoint)server.Sockets[0].Getsockname()).Port;
             using var python = Python(PythonClient, port.ToString(), Size.ToString());
             var output = python.StandardOutput.ReadLineAsync();
             loop.RunUntilComplete(echo.Done!);

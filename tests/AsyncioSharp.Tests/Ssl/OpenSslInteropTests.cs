@@ -159,7 +159,7 @@ public sealed class OpenSslInteropTests : IDisposable
     {
         var app = new EchoCloseProtocol();
         var server = StartOurServer(() => app, requireClientCert: true);
-        var port = ((IPEndPoint)server.Sockets[0].LocalEndPoint!).Port;
+        var port = ((IPEndPoint)server.Sockets[0].Getsockname()).Port;
         var output = new StringBuilder();
         var client = Start($"s_client -connect 127.0.0.1:{port} -servername localhost -CAfile {TestCerts.CaFile} " +
                            $"-cert {TestCerts.ClientCert} -key {TestCerts.ClientKey} -alpn http/1.1 -verify_return_error -quiet", output);
@@ -186,7 +186,7 @@ public sealed class OpenSslInteropTests : IDisposable
     {
         var made = 0;
         var server = StartOurServer(() => new CountingProtocol(() => made++), requireClientCert: true);
-        var port = ((IPEndPoint)server.Sockets[0].LocalEndPoint!).Port;
+        var port = ((IPEndPoint)server.Sockets[0].Getsockname()).Port;
         var output = new StringBuilder();
         var client = Start($"s_client -connect 127.0.0.1:{port} -servername localhost -CAfile {TestCerts.CaFile}", output);
         client.StandardInput.Write("ping\n");

@@ -98,7 +98,7 @@ public sealed class TlsDataPathTests : IDisposable
         var serverContext = SslProtocolPairTests.ServerContext();
         var listening = (Server)_loop.RunUntilComplete(_loop.CreateServer(() => server = new PausingEcho(_loop, pauseEvery),
             "127.0.0.1", 0, ssl: serverContext));
-        var port = ((IPEndPoint)listening.Sockets[0].LocalEndPoint!).Port;
+        var port = ((IPEndPoint)listening.Sockets[0].Getsockname()).Port;
         var client = new Collector();
         var (transport, _) = _loop.RunUntilComplete(_loop.CreateConnection(() => client, "127.0.0.1", port,
             ssl: SslProtocolPairTests.ClientContext(), serverHostname: "localhost"));

@@ -73,7 +73,7 @@ public class PythonPeerStreamTests
         async Coroutine<string> Serve()
         {
             var server = await Asyncio.StartServer(Handle, "127.0.0.1", 0);
-            var port = ((System.Net.IPEndPoint)((Server)server).Sockets[0].LocalEndPoint!).Port;
+            var port = ((System.Net.IPEndPoint)((Server)server).Sockets[0].Getsockname()).Port;
             using var client = Python(LineClient, port.ToString());
             var output = await Asyncio.ToThread(() => client.StandardOutput.ReadToEnd());
             await Asyncio.ToThread(() => client.WaitForExit());
