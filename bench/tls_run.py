@@ -68,7 +68,7 @@ def main():
         cells = []
         for _, label in cases:
             rate, cpu = results[(name, label)]
-            cells += [f"{rate:,.0f}/s", f"{cpu:.0f} µs"]
+            cells += [f"{rate:,.0f}/s", f"{cpu:.1f} µs" if cpu < 100 else f"{cpu:.0f} µs"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     for peer in ("uvloop", "CPython asyncio"):
         cells = []
