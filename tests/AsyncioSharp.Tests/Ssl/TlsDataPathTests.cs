@@ -71,7 +71,31 @@ public sealed class TlsDataPathTests : IDisposable
     {
         public List<byte> Data { get; } = new();
 
+        public List<string> Events { get; } = new();
+
         public override void DataReceived(ReadOnlySpan<byte> data) => Data.AddRange(data.ToArray());
+
+        public override void PauseWriting() => Events.Add("pause_writing");
+
+        public override void ResumeWriting() => Events.Add("resume_writing");
+    }
+
+    /// <summary>Counts what it gets, reading only once <see cref="Start"/> is called.</summary>
+    private sealed class LateReader : Protocol
+    {
+        private Transport? _transport;
+
+        public long Received { get; private set; }
+
+        public override void ConnectionMade(BaseTransport transport)
+        {
+            _transport = (Transport)transport;
+            _transport.PauseReading();
+        }
+
+        public override void DataReceived(ReadOnlySpan<byte> data) => Received += data.Length;
+
+        public void Start() => _transport!.ResumeReading();
     }
 
     private void RunUntil(Func<bool> done, double timeout = 30)
@@ -144,6 +168,49 @@ public sealed class TlsDataPathTests : IDisposable
         Assert.Equal(data, echoed);
         Assert.True(server.Pauses >= 3, $"paused {server.Pauses} times");
         Assert.False(server.DataWhilePaused);
+        Assert.Empty(_errors);
+    }
+
+    [Fact]
+    public void a_peer_not_reading_pauses_the_writer_until_it_reads_everything()
+    {
+        LateReader? server = null;
+        var listening = (Server)_loop.RunUntilComplete(_loop.CreateServer(() => server = new LateReader(), "127.0.0.1", 0,
+            ssl: SslProtocolPairTests.ServerContext()));
+        var port = ((IPEndPoint)listening.Sockets[0].Getsockname()).Port;
+        var client = new Collector();
+        var (transport, _) = _loop.RunUntilComplete(_loop.CreateConnection(() => client, "127.0.0.1", port,
+            ssl: SslProtocolPairTests.ClientContext(), serverHostname: "localhost"));
+        var writer = (WriteTransport)transport;
+        RunUntil(() => server is not null);
+        // The kernel's socket buffers grow while the connection runs: write until the writer stays paused.
+        var chunk = Pattern(65536);
+        long sent = 0;
+        bool Paused() => client.Events.Count > 0 && client.Events[^1] == "pause_writing";
+        for (var round = 0; ; round++)
+        {
+            Assert.True(round < 200, "the writer was never held paused");
+            while (!Paused())
+            {
+                writer.Write(chunk);
+                sent += chunk.Length;
+            }
+            _loop.RunUntilComplete(Asyncio.Sleep(0.05));
+            if (Paused())
+            {
+                break;
+            }
+        }
+        Assert.True(writer.GetWriteBufferSize() > 0);
+        Assert.True(server!.Received == 0);
+        server.Start();
+        RunUntil(() => server.Received == sent);
+        RunUntil(() => !Paused());
+        Assert.Equal("resume_writing", client.Events[^1]);
+        Assert.Equal(0, writer.GetWriteBufferSize());
+        transport.Close();
+        listening.Close();
+        _loop.RunUntilComplete(listening.WaitClosed());
         Assert.Empty(_errors);
     }
 }
