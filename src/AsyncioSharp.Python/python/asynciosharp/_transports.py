@@ -23,7 +23,43 @@ __all__ = ('Transport', 'DatagramTransport', 'ReadPipeTransport', 'WritePipeTran
 _NATIVE = ('write', 'is_closing', 'get_write_buffer_size', 'pause_reading', 'resume_reading', 'is_reading')
 
 
-class Transport(transports._FlowControlMixin):
+class _Face:
+    """What every Python face of a .NET transport shares: the .NET transport (_net) and the bridge that drives the
+    Python protocol (_bridge)."""
+
+    __slots__ = ()
+
+    def close(self):
+        self._net.Close()
+
+    def get_protocol(self):
+        return self._protocol
+
+    def set_protocol(self, protocol):
+        self._bridge.replace_protocol(protocol)
+        self._protocol = protocol
+
+    def __repr__(self):
+        return f'<asynciosharp.{type(self).__name__} {self._net}>'
+
+
+class _WriteFace(_Face):
+    """The write side's share: abort and the write buffer limits, all the .NET transport's."""
+
+    __slots__ = ()
+
+    def abort(self):
+        self._net.Abort()
+
+    def set_write_buffer_limits(self, high=None, low=None):
+        self._net.SetWriteBufferLimits(high, low)
+
+    def get_write_buffer_limits(self):
+        limits = self._net.GetWriteBufferLimits()
+        return (limits.Item1, limits.Item2)
+
+
+class Transport(_WriteFace, transports._FlowControlMixin):
     """The snake_case transport handed to a Python protocol whose connection the .NET loop drives.
 
     The methods named in _NATIVE are slots holding builtin functions bound to the .NET transport: a call costs what a
@@ -64,12 +100,6 @@ class Transport(transports._FlowControlMixin):
         self._extra_cache[name] = value
         return default if value is None else value
 
-    def close(self):
-        self._net.Close()
-
-    def abort(self):
-        self._net.Abort()
-
     def writelines(self, list_of_data):
         self.write(b''.join(list_of_data))
 
@@ -79,28 +109,12 @@ class Transport(transports._FlowControlMixin):
     def can_write_eof(self):
         return self._net.CanWriteEof()
 
-    def set_write_buffer_limits(self, high=None, low=None):
-        self._net.SetWriteBufferLimits(high, low)
-
-    def get_write_buffer_limits(self):
-        limits = self._net.GetWriteBufferLimits()
-        return (limits.Item1, limits.Item2)
-
-    def get_protocol(self):
-        return self._protocol
-
-    def set_protocol(self, protocol):
-        self._bridge.replace_protocol(protocol)
-        self._protocol = protocol
-
     _sock = property(lambda self: _python_socket(self))
 
     @property
     def _protocol_paused(self):
         return LoopFacade.protocol_paused(self._net)
 
-    def __repr__(self):
-        return f'<asynciosharp.Transport {self._net}>'
 
 
 class SSLTransport(Transport):
@@ -184,7 +198,7 @@ def make_transport(net, protocol, natives, bridge, sock=None):
     return cls(net, protocol, natives, bridge, sock)
 
 
-class DatagramTransport(transports.Transport):
+class DatagramTransport(_WriteFace, transports.Transport):
     """The snake_case datagram transport handed to a Python DatagramProtocol whose endpoint the .NET loop drives."""
 
     __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '_address', '_sendto', '__dict__')
@@ -223,39 +237,16 @@ class DatagramTransport(transports.Transport):
             addr = _numeric_address(self, addr)
         self._sendto(data, addr)
 
-    def close(self):
-        self._net.Close()
-
-    def abort(self):
-        self._net.Abort()
-
     def is_closing(self):
         return self._net.IsClosing()
 
     def get_write_buffer_size(self):
         return self._net.GetWriteBufferSize()
 
-    def set_write_buffer_limits(self, high=None, low=None):
-        self._net.SetWriteBufferLimits(high, low)
-
-    def get_write_buffer_limits(self):
-        limits = self._net.GetWriteBufferLimits()
-        return (limits.Item1, limits.Item2)
-
-    def get_protocol(self):
-        return self._protocol
-
-    def set_protocol(self, protocol):
-        self._bridge.replace_protocol(protocol)
-        self._protocol = protocol
-
     _sock = property(lambda self: _python_socket(self))
 
-    def __repr__(self):
-        return f'<asynciosharp.DatagramTransport {self._net}>'
 
-
-class _PipeTransport:
+class _PipeTransport(_Face):
     """What the two pipe faces share: the .NET pipe transport, and the caller's pipe object (extra 'pipe'), which
     the bridge closes after connection_lost."""
 
@@ -274,19 +265,6 @@ class _PipeTransport:
 
     def is_closing(self):
         return self._net.IsClosing()
-
-    def close(self):
-        self._net.Close()
-
-    def get_protocol(self):
-        return self._protocol
-
-    def set_protocol(self, protocol):
-        self._bridge.replace_protocol(protocol)
-        self._protocol = protocol
-
-    def __repr__(self):
-        return f'<asynciosharp.{type(self).__name__} {self._net}>'
 
 
 class ReadPipeTransport(_PipeTransport, transports.ReadTransport):
@@ -308,7 +286,7 @@ class ReadPipeTransport(_PipeTransport, transports.ReadTransport):
         self._net.ResumeReading()
 
 
-class WritePipeTransport(_PipeTransport, transports.WriteTransport):
+class WritePipeTransport(_PipeTransport, _WriteFace, transports.WriteTransport):
     """The write end of a pipe (CPython's _UnixWritePipeTransport) on the .NET UnixWritePipeTransport."""
 
     __slots__ = ('_net', '_protocol', '_bridge', '_pipe', '_write', '__dict__')
@@ -334,18 +312,8 @@ class WritePipeTransport(_PipeTransport, transports.WriteTransport):
     def can_write_eof(self):
         return True
 
-    def abort(self):
-        self._net.Abort()
-
     def get_write_buffer_size(self):
         return self._net.GetWriteBufferSize()
-
-    def set_write_buffer_limits(self, high=None, low=None):
-        self._net.SetWriteBufferLimits(high, low)
-
-    def get_write_buffer_limits(self):
-        limits = self._net.GetWriteBufferLimits()
-        return (limits.Item1, limits.Item2)
 
 
 def _numeric_address(transport, addr):
