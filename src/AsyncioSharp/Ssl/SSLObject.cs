@@ -27,21 +27,26 @@ public sealed class SSLObject
     private const int ShutdownLine = 2706;
 
     private readonly SslStream _stream;
+    private readonly MemoryBioStream _bioStream;
     private readonly MemoryBIO _incoming;
     private readonly MemoryBIO _outgoing;
     private readonly int _ownerThread = Environment.CurrentManagedThreadId;
     // Room for one whole TLS record's plaintext, so a read never stops inside a record for want of space.
     private const int MinReadRoom = 16 * 1024;
-    private const int WriteChunk = 16 * 1024;
 
-    private byte[] _readBuffer = new byte[256 * 1024];
+    // Allocated at the first read and grown as records need, so a connection costs no more than it moves.
+    private byte[] _readBuffer = Array.Empty<byte>();
     private int _pendingReadOffset;
-    private byte[] _writeScratch = new byte[WriteChunk];
+    private BorrowedMemory? _borrowed;
     private int _readStart;
     private int _readCount;
     private Task? _handshake;
     private bool _handshakeDone;
-    private Task<int>? _pendingRead;
+    // A read the stream has not finished (it waits for ciphertext); kept as the ValueTask, with no Task made of it.
+    private ValueTask<int> _pendingRead;
+    private bool _readPending;
+    private bool _pendingProbe;
+    private readonly Action _onOutsideCompletion;
     private Task? _pendingWrite;
     private bool _closeNotifyReceived;
     private bool _shutdownSent;
@@ -63,7 +68,9 @@ public sealed class SSLObject
         _incoming = incoming;
         _outgoing = outgoing;
         _serverCertificate = serverSide ? null : new Tls12CertificateReader();
-        _stream = new SslStream(new MemoryBioStream(incoming, outgoing), leaveInnerStreamOpen: false);
+        _bioStream = new MemoryBioStream(incoming, outgoing);
+        _stream = new SslStream(_bioStream, leaveInnerStreamOpen: false);
+        _onOutsideCompletion = OnOutsideCompletion;
     }
 
     /// <summary>Python's <c>context</c>.</summary>
@@ -77,18 +84,40 @@ public sealed class SSLObject
 
     /// <summary>
     /// Called when an operation that raised SSLWantReadError finished outside any call of the owner (on another
-    /// thread, or later on its own); the owner then retries. Completions inside <see cref="Feed"/> or another call
+    /// thread, or later on its own); the owner then retries. Completions inside <see cref="Feed(ReadOnlySpan{byte})"/> or another call
     /// need none: the owner takes its next step right after.
     /// </summary>
     internal Action? Wakeup { get; set; }
 
+    /// <summary>Takes ciphertext as it is made, ahead of the outgoing BIO (which keeps what it refuses).</summary>
+    internal CiphertextSink? Sink
+    {
+        set => _bioStream.Sink = value;
+    }
+
     /// <summary>Python's <c>do_handshake()</c>.</summary>
     public void DoHandshake()
     {
+        if (!TryDoHandshake())
+        {
+            throw new SSLWantReadError();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="DoHandshake"/> without the exception: false where Python raises SSLWantReadError, so SSLProtocol,
+    /// which meets that on every handshake step but the last, costs no throw.
+    /// </summary>
+    internal bool TryDoHandshake()
+    {
+        if (_handshakeDone)
+        {
+            return true;
+        }
         _driving++;
         try
         {
-            DoHandshakeCore();
+            return DoHandshakeCore();
         }
         finally
         {
@@ -96,21 +125,23 @@ public sealed class SSLObject
         }
     }
 
-    private void DoHandshakeCore()
+    private bool DoHandshakeCore()
     {
-        if (_handshakeDone)
-        {
-            return;
-        }
         if (_rejectedEarly)
         {
             throw _verifyError!;
         }
-        _handshake ??= WithoutContext(StartHandshake);
+        if (_handshake is null)
+        {
+            _handshake = WithoutContext(StartHandshake);
+            if (!_handshake.IsCompleted)
+            {
+                Watch(_handshake);
+            }
+        }
         if (!_handshake.IsCompleted)
         {
-            Watch(_handshake);
-            throw new SSLWantReadError();
+            return false;
         }
         if (!_handshake.IsCompletedSuccessfully)
         {
@@ -124,6 +155,7 @@ public sealed class SSLObject
             ? remote as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(remote.GetRawCertData())
             : null;
         _handshakeDone = true;
+        return true;
     }
 
     /// <summary>
@@ -169,33 +201,39 @@ public sealed class SSLObject
     }
 
     /// <summary>
-    /// <see cref="Write"/> for bytes the caller keeps only during the call: they go through a scratch buffer a record
-    /// at a time instead of a copy of the whole. Returns how many were taken; fewer than all where Python's write
-    /// would raise SSLWantReadError (the handshake or an earlier write still waits).
+    /// <see cref="Write"/> for bytes the caller keeps only during the call: encrypted straight from them, copied only
+    /// if the stream must keep them (a write that waits). Returns how many were taken: all, or none where Python's
+    /// write would raise SSLWantReadError (the handshake or an earlier write still waits).
     /// </summary>
-    internal int WriteTransient(ReadOnlySpan<byte> data)
+    internal unsafe int WriteTransient(ReadOnlySpan<byte> data)
     {
-        var taken = 0;
-        try
+        var lent = _borrowed ??= new BorrowedMemory();
+        fixed (byte* pointer = data)
         {
-            while (taken < data.Length)
+            lent.Lend(pointer, data.Length);
+            try
             {
-                var n = Math.Min(data.Length - taken, _writeScratch.Length);
-                data.Slice(taken, n).CopyTo(_writeScratch);
-                Write(_writeScratch.AsMemory(0, n));
-                taken += n;
+                Write(lent.Memory);
                 if (_pendingWrite is not null)
                 {
-                    // The waiting write keeps the scratch buffer.
-                    _writeScratch = new byte[WriteChunk];
-                    break;
+                    // The waiting write reads the bytes later: it gets a copy, and the next write a new lender.
+                    lent.Keep();
+                    _borrowed = null;
+                }
+                return data.Length;
+            }
+            catch (SSLWantReadError)
+            {
+                return 0;
+            }
+            finally
+            {
+                if (_borrowed == lent)
+                {
+                    lent.Return();
                 }
             }
         }
-        catch (SSLWantReadError)
-        {
-        }
-        return taken;
     }
 
     private int WriteCore(ReadOnlyMemory<byte> data)
@@ -221,7 +259,7 @@ public sealed class SSLObject
         ValueTask write;
         try
         {
-            write = WithoutContext(() => _stream.WriteAsync(data));
+            write = WithoutContext((_stream, data), static s => s._stream.WriteAsync(s.data));
         }
         catch (Exception exc)
         {
@@ -354,6 +392,25 @@ public sealed class SSLObject
             return cert.RawData;
         }
         return _peerVerified ? CertificateDecoder.Decode(cert) : new Dictionary<string, object?>();
+    }
+
+    /// <summary>Appends the <paramref name="nbytes"/> the transport received into the incoming BIO's room, as <see cref="Feed(ReadOnlySpan{byte})"/> does.</summary>
+    internal void Feed(int nbytes)
+    {
+        _driving++;
+        try
+        {
+            if (_rejectedEarly || (_serverCertificate is not null && !VerifyEarly(_incoming.Received(nbytes))))
+            {
+                _incoming.Drop();
+                return;
+            }
+            _incoming.Commit(nbytes);
+        }
+        finally
+        {
+            _driving--;
+        }
     }
 
     /// <summary>Writes ciphertext from the peer to the incoming BIO; operations it lets finish are seen by the caller's next step.</summary>
@@ -502,52 +559,88 @@ public sealed class SSLObject
     /// <summary>Appends the next decrypted chunk to the read buffer; false when the stream waits for ciphertext.</summary>
     private bool Fill()
     {
-        int n;
-        if (_pendingRead is not null)
+        var probed = false;
+        if (_readPending)
         {
             if (!_pendingRead.IsCompleted)
             {
                 return false;
             }
-            var done = _pendingRead;
-            _pendingRead = null;
-            if (!done.IsCompletedSuccessfully)
+            var pending = _pendingRead;
+            _readPending = false;
+            _pendingRead = default;
+            var n = TakeRead(pending);
+            if (!_pendingProbe)
             {
-                throw SslErrors.Map(done.Exception!.InnerException!, ReadLine);
+                // A read only waits once everything before it was taken, so its bytes are all there is.
+                _readStart = _pendingReadOffset;
+                _readCount = n;
+                return Filled(n);
             }
-            // A read only waits once everything before it was taken, so its bytes are all there is.
-            n = done.Result;
-            _readStart = _pendingReadOffset;
-            _readCount = n;
+            probed = true;
         }
-        else
+        MakeReadRoom();
+        var offset = _readStart + _readCount;
+        if (offset > 0 && !probed)
         {
-            MakeReadRoom();
-            var offset = _readStart + _readCount;
-            var previous = SynchronizationContext.Current;
-            SynchronizationContext.SetSynchronizationContext(null);
-            try
+            // A read that waits holds its place in the buffer, and the bytes before it would have to move once taken.
+            // A zero-byte read waits the same way (SslStream returns from it once decrypted bytes or the end are
+            // there) without a place, so it goes first and the real read follows, at once.
+            var probe = StartRead(Memory<byte>.Empty);
+            if (!probe.IsCompleted)
             {
-                var read = _stream.ReadAsync(_readBuffer.AsMemory(offset));
-                if (!read.IsCompleted)
-                {
-                    _pendingReadOffset = offset;
-                    _pendingRead = read.AsTask();
-                    Watch(_pendingRead);
-                    return false;
-                }
-                n = read.GetAwaiter().GetResult();
+                Pend(probe, probe: true, offset);
+                return false;
             }
-            catch (Exception exc) when (exc is not SSLError)
-            {
-                throw SslErrors.Map(exc, ReadLine);
-            }
-            finally
-            {
-                SynchronizationContext.SetSynchronizationContext(previous);
-            }
-            _readCount += n;
+            TakeRead(probe);
         }
+        var read = StartRead(_readBuffer.AsMemory(offset));
+        if (!read.IsCompleted)
+        {
+            Pend(read, probe: false, offset);
+            return false;
+        }
+        var count = TakeRead(read);
+        _readCount += count;
+        return Filled(count);
+    }
+
+    private ValueTask<int> StartRead(Memory<byte> destination)
+    {
+        try
+        {
+            return WithoutContext((_stream, destination), static s => s._stream.ReadAsync(s.destination));
+        }
+        catch (Exception exc) when (exc is not SSLError)
+        {
+            throw SslErrors.Map(exc, ReadLine);
+        }
+    }
+
+    private static int TakeRead(ValueTask<int> read)
+    {
+        try
+        {
+            return read.GetAwaiter().GetResult();
+        }
+        catch (Exception exc) when (exc is not SSLError)
+        {
+            throw SslErrors.Map(exc, ReadLine);
+        }
+    }
+
+    private void Pend(ValueTask<int> read, bool probe, int offset)
+    {
+        _pendingRead = read;
+        _pendingProbe = probe;
+        _pendingReadOffset = offset;
+        _readPending = true;
+        read.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onOutsideCompletion);
+    }
+
+    /// <summary>Notes the end of the peer's data when a read returned none; true, as the read finished.</summary>
+    private bool Filled(int n)
+    {
         if (n == 0)
         {
             _closeNotifyReceived = true;
@@ -566,7 +659,9 @@ public sealed class SSLObject
         {
             return;
         }
-        var target = _readCount + MinReadRoom > _readBuffer.Length ? new byte[_readBuffer.Length * 2] : _readBuffer;
+        var target = _readCount + MinReadRoom > _readBuffer.Length
+            ? GC.AllocateUninitializedArray<byte>(Math.Max(2 * MinReadRoom, _readBuffer.Length * 2))
+            : _readBuffer;
         Buffer.BlockCopy(_readBuffer, _readStart, target, 0, _readCount);
         _readBuffer = target;
         _readStart = 0;
@@ -668,13 +763,16 @@ public sealed class SSLObject
     /// Calls into the SslStream with no SynchronizationContext, so its awaits on the BIO resume inline when
     /// ciphertext is written rather than being posted to the loop (where nothing would retry the TLS step).
     /// </summary>
-    internal static T WithoutContext<T>(Func<T> call)
+    internal static T WithoutContext<T>(Func<T> call) => WithoutContext(call, static c => c());
+
+    /// <summary><see cref="WithoutContext{T}(Func{T})"/> with the call's state passed in, so a static lambda (no closure) serves.</summary>
+    internal static T WithoutContext<TState, T>(TState state, Func<TState, T> call)
     {
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null);
         try
         {
-            return call();
+            return call(state);
         }
         finally
         {
@@ -683,13 +781,18 @@ public sealed class SSLObject
     }
 
     private void Watch(Task task) =>
-        task.ContinueWith(t =>
+        task.ContinueWith(static (t, self) =>
         {
             _ = t.Exception;
-            // Completions inside a call (or a feed) are seen by that call; any other one needs the owner to retry.
-            if (Environment.CurrentManagedThreadId != _ownerThread || _driving == 0)
-            {
-                Wakeup?.Invoke();
-            }
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            ((SSLObject)self!).OnOutsideCompletion();
+        }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    /// <summary>Completions inside a call (or a feed) are seen by that call; any other one needs the owner to retry.</summary>
+    private void OnOutsideCompletion()
+    {
+        if (Environment.CurrentManagedThreadId != _ownerThread || _driving == 0)
+        {
+            Wakeup?.Invoke();
+        }
+    }
 }
