@@ -16,23 +16,31 @@ HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 SYS_PY = "/usr/bin/python3"  # Debian's CPython 3.11: the interpreter python3-uvloop is built for
 BENCH_DLL = ROOT / "bench/AsyncioSharp.Bench/bin/Release/net10.0/AsyncioSharp.Bench.dll"
+RUNNER = ROOT / "src/AsyncioSharp.Runner/bin/Release/net10.0/AsyncioSharp.Runner.dll"
+# The runner hosts the same CPython as the stock and uvloop rows (Debian's libpython3.11), so the Python code is alike.
+HOSTED = ["dotnet", RUNNER, "--python", SYS_PY]
 LOAD = HERE / "c/load"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-def micro():
+def micro(python):
     rows = {
         "CPython asyncio": json.loads(subprocess.check_output([SYS_PY, HERE / "micro.py"])),
         "uvloop": json.loads(subprocess.check_output([SYS_PY, HERE / "micro.py", "uvloop"])),
-        "AsyncioSharp": json.loads(subprocess.check_output(["dotnet", BENCH_DLL, "micro"])),
+        "AsyncioSharp (C#)": json.loads(subprocess.check_output(["dotnet", BENCH_DLL, "micro"])),
     }
-    names = list(rows["AsyncioSharp"])
-    out = ["| benchmark | CPython asyncio | uvloop | AsyncioSharp | vs asyncio | vs uvloop |",
-           "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    for n in names:
-        a, u, s = rows["CPython asyncio"][n], rows["uvloop"][n], rows["AsyncioSharp"][n]
-        out.append(f"| {n} | {a:,.0f}/s | {u:,.0f}/s | {s:,.0f}/s | {s / a:.1f}x | {s / u:.1f}x |")
+    if python:
+        rows["asynciosharp (Python)"] = json.loads(subprocess.check_output([*HOSTED, HERE / "micro.py"]))
+    ours = [name for name in rows if "sharp" in name.lower()]
+    out = ["| benchmark | CPython asyncio | uvloop | " + " | ".join(ours) + " | "
+           + " | ".join(f"{o.split()[1]} vs {peer}" for o in ours for peer in ("asyncio", "uvloop")) + " |",
+           "| --- | ---: | ---: | " + " | ".join("---:" for _ in ours * 3) + " |"]
+    for n in rows["AsyncioSharp (C#)"]:
+        a, u = rows["CPython asyncio"][n], rows["uvloop"][n]
+        mine = [rows[o][n] for o in ours]
+        out.append(f"| {n} | {a:,.0f}/s | {u:,.0f}/s | " + " | ".join(f"{s:,.0f}/s" for s in mine) + " | "
+                   + " | ".join(f"{s / a:.1f}x | {s / u:.1f}x" for s in mine) + " |")
     return out
 
 
@@ -96,7 +104,8 @@ def main():
     lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on this machine "
              f"({os.cpu_count()} cores), all rows in one run of `bench/run.sh`.", "",
              "### Loop micro-benchmarks (operations per second, best of 3)", ""]
-    lines += micro()
+    extra = sys.argv[1:]
+    lines += micro("python" in extra)
     servers = [
         ("C epoll (ceiling)", [HERE / "c/echo_server", "PORT"]),
         ("CPython asyncio Protocol", [SYS_PY, HERE / "echo_server.py", "PORT", "protocol"]),
@@ -104,15 +113,13 @@ def main():
         ("CPython asyncio streams", [SYS_PY, HERE / "echo_server.py", "PORT", "streams"]),
         ("uvloop streams", [SYS_PY, HERE / "echo_server.py", "PORT", "streams", "uvloop"]),
     ]
-    extra = [a for a in sys.argv[1:]]
     if "echo" in extra:
         servers.append(("AsyncioSharp Protocol (C#)", ["dotnet", BENCH_DLL, "echo-protocol", "PORT"]))
     if "streams" in extra:
         servers.append(("AsyncioSharp streams (C#)", ["dotnet", BENCH_DLL, "echo-streams", "PORT"]))
     if "python" in extra:
-        runner = ROOT / "src/AsyncioSharp.Runner/bin/Release/net10.0/AsyncioSharp.Runner.dll"
-        servers.append(("asynciosharp Python Protocol", ["dotnet", runner, HERE / "echo_server.py", "PORT", "protocol"]))
-        servers.append(("asynciosharp Python streams", ["dotnet", runner, HERE / "echo_server.py", "PORT", "streams"]))
+        servers.append(("asynciosharp Python Protocol", [*HOSTED, HERE / "echo_server.py", "PORT", "protocol"]))
+        servers.append(("asynciosharp Python streams", [*HOSTED, HERE / "echo_server.py", "PORT", "streams"]))
     table, results = echo(servers)
     lines += ["", f"### Echo servers ({SECONDS:g} s per cell after 0.5 s warm-up; load generator: bench/c/load)", ""]
     lines += table
@@ -120,7 +127,10 @@ def main():
     if ours:
         lines += ["", "### Ratios (req/s: higher is better; CPU/req: lower is better)", ""]
         for o in ours:
-            lines += ratios(results, o, ["C epoll (ceiling)", "uvloop Protocol", "CPython asyncio Protocol"])[(0 if o == ours[0] else 2):]
+            # Each row against the C ceiling and its own kind (Protocol or streams) on uvloop and CPython asyncio.
+            kind = "streams" if "streams" in o else "Protocol"
+            peers = ["C epoll (ceiling)", f"uvloop {kind}", f"CPython asyncio {kind}"]
+            lines += ratios(results, o, peers)[(0 if o == ours[0] else 2):]
     readme = HERE / "README.md"
     text = readme.read_text()
     start, end = "<!-- RESULTS -->", "<!-- /RESULTS -->"

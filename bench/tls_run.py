@@ -26,13 +26,18 @@ def measure(cmd, port, load_args):
     try:
         if server.stdout.readline().strip() != "ready":
             raise RuntimeError(f"{cmd} did not start")
+        load = subprocess.Popen([TLS_LOAD, str(port), *map(str, load_args)], stdout=subprocess.PIPE, text=True)
+        if load.stdout.readline().strip() != "measuring":
+            raise RuntimeError(f"tls_load failed against {cmd}")
+        # The server's CPU is read over the measured window only, after the warm-up (a JIT's included).
         cpu0 = cpu_seconds(server.pid)
-        out = subprocess.check_output([TLS_LOAD, str(port), *map(str, load_args)], text=True)
+        out = load.stdout.read()
         cpu1 = cpu_seconds(server.pid)
+        if load.wait() != 0:
+            raise RuntimeError(f"tls_load failed against {cmd}")
         count, seconds = out.split()
         count, seconds = int(count), float(seconds)
-        # CPU is read over the whole load run, with its 0.5 s warm-up, so scale the count to match.
-        return count / seconds, (cpu1 - cpu0) / (count * (seconds + 0.5) / seconds) * 1e6
+        return count / seconds, (cpu1 - cpu0) / count * 1e6
     finally:
         server.kill()
         server.wait()
@@ -63,7 +68,7 @@ def main():
         cells = []
         for _, label in cases:
             rate, cpu = results[(name, label)]
-            cells += [f"{rate:,.0f}/s", f"{cpu:.0f} µs"]
+            cells += [f"{rate:,.0f}/s", f"{cpu:.1f} µs" if cpu < 100 else f"{cpu:.0f} µs"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     for peer in ("uvloop", "CPython asyncio"):
         cells = []

@@ -1,6 +1,9 @@
 /* TLS echo load generator (OpenSSL): C connections, each sends SIZE bytes over TLS and waits for all of them
-   back (checked byte for byte), for SECONDS; prints "<requests> <seconds>". With CONNECTIONS = "handshake" it
-   instead does full handshakes (no session reuse) one after another for SECONDS (after the same 0.5 s warm-up); prints "<handshakes> <seconds>".
+   back (checked byte for byte), for SECONDS after a warm-up (WARMUP seconds, default 3: a .NET server is still
+   compiling its handshake code during the first seconds); prints "measuring" when the measured time starts (the
+   server's CPU is read over that window only, its JIT warm-up left out), then "<requests> <seconds>".
+   With CONNECTIONS = "handshake" it instead does full handshakes (no session reuse) one after another, with the
+   same warm-up; prints "measuring", then "<handshakes> <seconds>".
    The sockets stay blocking: epoll says which connection has bytes, SSL_read then takes whole records.
    Usage: tls_load PORT CONNECTIONS SIZE SECONDS | tls_load PORT handshake SECONDS */
 #include <netinet/in.h>
@@ -34,15 +37,16 @@ static SSL *connect_tls(SSL_CTX *ctx, int port, int *fdp) {
 int main(int argc, char **argv) {
     if (argc < 4) { fprintf(stderr, "usage: tls_load PORT CONNECTIONS SIZE SECONDS | tls_load PORT handshake SECONDS\n"); return 2; }
     int port = atoi(argv[1]);
+    double warmup = getenv("WARMUP") ? atof(getenv("WARMUP")) : 3.0;
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     if (strcmp(argv[2], "handshake") == 0) {
-        double seconds = atof(argv[3]), warm = now() + 0.5, end = warm + seconds;
+        double seconds = atof(argv[3]), warm = now() + warmup, end = warm + seconds;
         long n = 0;
         int measuring = 0;
         for (double t = now(); t < end; t = now()) {
-            if (!measuring && t >= warm) { measuring = 1; n = 0; }
+            if (!measuring && t >= warm) { measuring = 1; n = 0; printf("measuring\n"); fflush(stdout); }
             int fd;
             SSL *ssl = connect_tls(ctx, port, &fd);
             SSL_shutdown(ssl);
@@ -71,12 +75,12 @@ int main(int argc, char **argv) {
         if (SSL_write(cs[i].ssl, pattern, (int)size) != (int)size) { ERR_print_errors_fp(stderr); return 1; }
     }
     long requests = 0;
-    double start = now(), warm = start + 0.5, end = warm + seconds;
+    double start = now(), warm = start + warmup, end = warm + seconds;
     int measuring = 0;
     struct epoll_event evs[256];
     for (;;) {
         double t = now();
-        if (!measuring && t >= warm) { measuring = 1; requests = 0; }
+        if (!measuring && t >= warm) { measuring = 1; requests = 0; printf("measuring\n"); fflush(stdout); }
         if (t >= end) break;
         int n = epoll_wait(ep, evs, 256, 100);
         for (int e = 0; e < n; e++) {

@@ -13,6 +13,7 @@ internal static unsafe class CApi
 {
     public static delegate* unmanaged<IntPtr, IntPtr, IntPtr> PyObject_CallOneArg;
     public static delegate* unmanaged<IntPtr, IntPtr> PyObject_CallNoArgs;
+    public static delegate* unmanaged<IntPtr, IntPtr*, nuint, IntPtr, IntPtr> PyObject_Vectorcall;
     public static delegate* unmanaged<IntPtr, IntPtr, IntPtr> PyObject_GetAttr;
     public static delegate* unmanaged<IntPtr, int> PyObject_IsTrue;
     public static delegate* unmanaged<byte*, nint, IntPtr> PyBytes_FromStringAndSize;
@@ -23,6 +24,8 @@ internal static unsafe class CApi
     public static delegate* unmanaged<IntPtr, void> Py_DecRef;
     public static delegate* unmanaged<long, IntPtr> PyBool_FromLong;
     public static delegate* unmanaged<nint, IntPtr> PyLong_FromSsize_t;
+    public static delegate* unmanaged<IntPtr, long> PyLong_AsLong;
+    public static delegate* unmanaged<IntPtr> PyErr_Occurred;
     public static delegate* unmanaged<PyMethodDef*, IntPtr, IntPtr, IntPtr> PyCFunction_NewEx;
     public static delegate* unmanaged<void*, byte*, delegate* unmanaged<IntPtr, void>, IntPtr> PyCapsule_New;
     public static delegate* unmanaged<IntPtr, byte*, void*> PyCapsule_GetPointer;
@@ -53,6 +56,7 @@ internal static unsafe class CApi
         IntPtr F(string name) => NativeLibrary.GetExport(library, name);
         PyObject_CallOneArg = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)F("PyObject_CallOneArg");
         PyObject_CallNoArgs = (delegate* unmanaged<IntPtr, IntPtr>)F("PyObject_CallNoArgs");
+        PyObject_Vectorcall = (delegate* unmanaged<IntPtr, IntPtr*, nuint, IntPtr, IntPtr>)F("PyObject_Vectorcall");
         PyObject_GetAttr = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)F("PyObject_GetAttr");
         PyObject_IsTrue = (delegate* unmanaged<IntPtr, int>)F("PyObject_IsTrue");
         PyBytes_FromStringAndSize = (delegate* unmanaged<byte*, nint, IntPtr>)F("PyBytes_FromStringAndSize");
@@ -63,6 +67,8 @@ internal static unsafe class CApi
         Py_DecRef = (delegate* unmanaged<IntPtr, void>)F("Py_DecRef");
         PyBool_FromLong = (delegate* unmanaged<long, IntPtr>)F("PyBool_FromLong");
         PyLong_FromSsize_t = (delegate* unmanaged<nint, IntPtr>)F("PyLong_FromSsize_t");
+        PyLong_AsLong = (delegate* unmanaged<IntPtr, long>)F("PyLong_AsLong");
+        PyErr_Occurred = (delegate* unmanaged<IntPtr>)F("PyErr_Occurred");
         PyCFunction_NewEx = (delegate* unmanaged<PyMethodDef*, IntPtr, IntPtr, IntPtr>)F("PyCFunction_NewEx");
         PyCapsule_New = (delegate* unmanaged<void*, byte*, delegate* unmanaged<IntPtr, void>, IntPtr>)F("PyCapsule_New");
         PyCapsule_GetPointer = (delegate* unmanaged<IntPtr, byte*, void*>)F("PyCapsule_GetPointer");
@@ -150,6 +156,24 @@ internal static unsafe class CApi
             throw FetchError();
         }
         var result = arg == IntPtr.Zero ? PyObject_CallNoArgs(method) : PyObject_CallOneArg(method, arg);
+        Py_DecRef(method);
+        if (result == IntPtr.Zero)
+        {
+            throw FetchError();
+        }
+        return result;
+    }
+
+    /// <summary>Calls <c>target.name(first, second)</c> and returns the new reference result (see <see cref="CallMethod(IntPtr, IntPtr, IntPtr)"/>).</summary>
+    public static IntPtr CallMethod(IntPtr target, IntPtr name, IntPtr first, IntPtr second)
+    {
+        var method = PyObject_GetAttr(target, name);
+        if (method == IntPtr.Zero)
+        {
+            throw FetchError();
+        }
+        var args = stackalloc IntPtr[2] { first, second };
+        var result = PyObject_Vectorcall(method, args, 2, IntPtr.Zero);
         Py_DecRef(method);
         if (result == IntPtr.Zero)
         {

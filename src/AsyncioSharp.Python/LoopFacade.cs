@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
 using System.Net.Sockets;
+using Microsoft.Win32.SafeHandles;
 using Python.Runtime;
 
 namespace AsyncioSharp.Python;
@@ -132,28 +135,70 @@ public sealed class LoopFacade
     /// <summary>
     /// Python's <c>create_connection</c> over the .NET transports: a future whose result is the
     /// <see cref="PythonProtocol"/> (its <c>transport</c> and <c>protocol</c> are the Python objects).
-    /// <paramref name="ssl"/> is a .NET SSLContext (the mirror of Python's), a bool or null.
+    /// <paramref name="ssl"/> is a .NET SSLContext (the mirror of Python's), a bool or null; <paramref name="sock"/> is
+    /// the caller's Python socket or None (see <see cref="Adopt"/>).
     /// </summary>
     public Future create_connection(PyObject protocolFactory, PyObject makeTransport, string? host, int? port,
-        object? ssl, int family, int proto, int flags, PyObject? localAddr, string? serverHostname,
+        object? ssl, int family, int proto, int flags, PyObject? sock, PyObject? localAddr, string? serverHostname,
         double? sslHandshakeTimeout, double? sslShutdownTimeout, double? happyEyeballsDelay, int? interleave)
     {
-        (string, int)? local = null;
-        if (localAddr is not null && !localAddr.IsNone())
+        // Python.NET released the GIL for this call: reading Python objects needs it back.
+        (string, int)? local;
+        Socket? netSock;
+        using (Py.GIL())
         {
-            local = (localAddr[0].As<string>(), localAddr[1].As<int>());
+            local = AddressArgument(localAddr) is ValueTuple<string, int> pair ? pair : null;
+            netSock = Adopt(sock);
         }
-        return _loop.CreateTask(Connect(protocolFactory, makeTransport, host, port, ssl, family, proto, flags,
-            local, serverHostname, sslHandshakeTimeout, sslShutdownTimeout, happyEyeballsDelay, interleave));
+        var owner = Given(sock);
+        return _loop.CreateTask(Connected(_loop.CreateConnection(
+            () => MakeProtocol(protocolFactory, makeTransport, owner), host, port, ssl, Family(family),
+            (ProtocolType)proto, flags, netSock, local, serverHostname, sslHandshakeTimeout, sslShutdownTimeout,
+            happyEyeballsDelay, interleave)));
     }
 
-    private async Coroutine<object?> Connect(PyObject protocolFactory, PyObject makeTransport, string? host, int? port,
-        object? ssl, int family, int proto, int flags, (string, int)? localAddr, string? serverHostname,
-        double? sslHandshakeTimeout, double? sslShutdownTimeout, double? happyEyeballsDelay, int? interleave)
+    /// <summary>Python's <c>connect_accepted_socket(protocol_factory, sock, ...)</c> on the caller's Python socket.</summary>
+    public Future connect_accepted_socket(PyObject protocolFactory, PyObject makeTransport, PyObject sock, object? ssl,
+        double? sslHandshakeTimeout, double? sslShutdownTimeout) =>
+        _loop.CreateTask(Connected(_loop.ConnectAcceptedSocket(() => MakeProtocol(protocolFactory, makeTransport, sock),
+            AdoptWithGil(sock)!, ssl, sslHandshakeTimeout, sslShutdownTimeout)));
+
+    /// <summary>Python's <c>create_unix_connection(protocol_factory, path=None, *, ssl=None, sock=None, ...)</c>.</summary>
+    public Future create_unix_connection(PyObject protocolFactory, PyObject makeTransport, string? path, PyObject? sock,
+        object? ssl, string? serverHostname, double? sslHandshakeTimeout, double? sslShutdownTimeout)
     {
-        var (transport, protocol) = await _loop.CreateConnection(() => MakeProtocol(protocolFactory, makeTransport),
-            host, port, ssl, (AddressFamily)family, (ProtocolType)proto, flags, null, localAddr, serverHostname,
-            sslHandshakeTimeout, sslShutdownTimeout, happyEyeballsDelay, interleave);
+        var owner = Given(sock);
+        return _loop.CreateTask(Connected(_loop.CreateUnixConnection(
+            () => MakeProtocol(protocolFactory, makeTransport, owner), path, ssl, AdoptWithGil(sock),
+            serverHostname, sslHandshakeTimeout, sslShutdownTimeout)));
+    }
+
+    /// <summary>Python's <c>connect_read_pipe(protocol_factory, pipe)</c> on the caller's pipe object (see <see cref="Pipe"/>).</summary>
+    public Future connect_read_pipe(PyObject protocolFactory, PyObject makeTransport, PyObject pipe) =>
+        _loop.CreateTask(Connected(_loop.ConnectReadPipe(() => MakeProtocol(protocolFactory, makeTransport, pipe),
+            Pipe(pipe, FileAccess.Read))));
+
+    /// <summary>Python's <c>connect_write_pipe(protocol_factory, pipe)</c> on the caller's pipe object (see <see cref="Pipe"/>).</summary>
+    public Future connect_write_pipe(PyObject protocolFactory, PyObject makeTransport, PyObject pipe) =>
+        _loop.CreateTask(Connected(_loop.ConnectWritePipe(() => MakeProtocol(protocolFactory, makeTransport, pipe),
+            Pipe(pipe, FileAccess.Write))));
+
+    /// <summary>
+    /// An unbuffered .NET stream over the pipe object's descriptor that does not own it: as with sock=, the Python
+    /// object stays the owner and is closed after connection_lost, where CPython's pipe transports close it.
+    /// </summary>
+    private static FileStream Pipe(PyObject pipe, FileAccess access)
+    {
+        using (Py.GIL())
+        {
+            using var fileno = pipe.InvokeMethod("fileno");
+            return new FileStream(new SafeFileHandle((IntPtr)fileno.As<int>(), ownsHandle: false), access, 1);
+        }
+    }
+
+    private static async Coroutine<object?> Connected(Coroutine<(BaseTransport Transport, BaseProtocol Protocol)> connecting)
+    {
+        var (transport, protocol) = await connecting;
         var made = (PythonProtocol)protocol;
         made.HoldReading(transport);
         return made;
@@ -161,13 +206,116 @@ public sealed class LoopFacade
 
     /// <summary>
     /// Python's <c>create_server</c> over the .NET transports: a future whose result is the .NET <see cref="Server"/>.
+    /// <paramref name="host"/> is a str, a sequence of str or None; <paramref name="sock"/> the caller's listening
+    /// Python socket or None.
     /// </summary>
-    public Future create_server(PyObject protocolFactory, PyObject makeTransport, object? host, int? port, int family,
-        int flags, int backlog, object? ssl, bool? reuseAddress, bool? reusePort,
-        double? sslHandshakeTimeout, double? sslShutdownTimeout, bool startServing) =>
-        _loop.CreateTask(_loop.CreateServer(() => MakeProtocol(protocolFactory, makeTransport), host, port,
-            (AddressFamily)family, flags, null, backlog, ssl, reuseAddress, reusePort, sslHandshakeTimeout,
-            sslShutdownTimeout, startServing));
+    public Future create_server(PyObject protocolFactory, PyObject makeTransport, PyObject? host, int? port, int family,
+        int flags, PyObject? sock, int backlog, object? ssl, bool? reuseAddress, bool? reusePort,
+        double? sslHandshakeTimeout, double? sslShutdownTimeout, bool startServing)
+    {
+        object? hosts = null;
+        Socket? netSock;
+        using (Py.GIL())
+        {
+            if (Given(host) is { } given)
+            {
+                hosts = IsStr(given) ? given.As<string>() : Strings(given);
+            }
+            netSock = Adopt(sock);
+        }
+        return _loop.CreateTask(_loop.CreateServer(() => MakeProtocol(protocolFactory, makeTransport), hosts, port,
+            Family(family), flags, netSock, backlog, ssl, reuseAddress, reusePort,
+            sslHandshakeTimeout, sslShutdownTimeout, startServing));
+    }
+
+    /// <summary>Python's <c>create_unix_server(protocol_factory, path=None, *, sock=None, backlog=100, ...)</c>.</summary>
+    public Future create_unix_server(PyObject protocolFactory, PyObject makeTransport, string? path, PyObject? sock,
+        int backlog, object? ssl, double? sslHandshakeTimeout, double? sslShutdownTimeout, bool startServing)
+    {
+        return _loop.CreateTask(_loop.CreateUnixServer(() => MakeProtocol(protocolFactory, makeTransport), path,
+            AdoptWithGil(sock), backlog, ssl, sslHandshakeTimeout, sslShutdownTimeout, startServing));
+    }
+
+    /// <summary>
+    /// Python's <c>create_datagram_endpoint</c>: a future whose result is the <see cref="PythonDatagramProtocol"/>.
+    /// <paramref name="localAddr"/>/<paramref name="remoteAddr"/> are a (host, port) tuple, a path str or None.
+    /// </summary>
+    public Future create_datagram_endpoint(PyObject protocolFactory, PyObject makeTransport, PyObject? localAddr,
+        PyObject? remoteAddr, int family, int proto, int flags, bool? reusePort, bool? allowBroadcast, PyObject? sock)
+    {
+        object? local, remote;
+        Socket? netSock;
+        using (Py.GIL())
+        {
+            local = AddressArgument(localAddr);
+            remote = AddressArgument(remoteAddr);
+            netSock = Adopt(sock);
+        }
+        var owner = Given(sock);
+        return _loop.CreateTask(Datagram(_loop.CreateDatagramEndpoint(
+            () => MakeDatagramProtocol(protocolFactory, makeTransport, owner), local, remote, Family(family),
+            (ProtocolType)proto, flags, null, reusePort, allowBroadcast, netSock)));
+    }
+
+    private static async Coroutine<object?> Datagram(Coroutine<(DatagramTransport Transport, BaseProtocol Protocol)> creating)
+    {
+        var (_, protocol) = await creating;
+        return protocol;
+    }
+
+    // A (host, port) tuple as the .NET loop takes it, or a unix path; the caller holds the GIL.
+    private static object? AddressArgument(PyObject? addr)
+    {
+        if (Given(addr) is not { } given)
+        {
+            return null;
+        }
+        return IsStr(given) ? given.As<string>() : (given[0].As<string>(), given[1].As<int>());
+    }
+
+    private static bool IsStr(PyObject value) => PyString.IsStringType(value);
+
+    private static List<string> Strings(PyObject sequence)
+    {
+        var items = new List<string>();
+        using var iterator = sequence.GetIterator();
+        while (iterator.MoveNext())
+        {
+            using var item = iterator.Current;
+            items.Add(item.As<string>());
+        }
+        return items;
+    }
+
+    // Python's AF_* value as .NET's AddressFamily: they agree but for AF_INET6 (Linux 10, .NET 23).
+    private static AddressFamily Family(int family) =>
+        family == 10 ? AddressFamily.InterNetworkV6 : (AddressFamily)family;
+
+    private static PyObject? Given(PyObject? value) => value is null || value.IsNone() ? null : value;
+
+    /// <summary>
+    /// A .NET socket over the Python socket's descriptor that does not own it: the Python socket stays the owner (as
+    /// CPython's transport keeps using the caller's object, its fileno() and getsockname() working meanwhile) and is
+    /// closed by the bridge right after connection_lost, where CPython's transport closes it. A duplicate descriptor
+    /// would keep the connection open (no FIN for the peer) for as long as either copy lived.
+    /// </summary>
+    private static Socket? Adopt(PyObject? sock)
+    {
+        if (Given(sock) is not { } given)
+        {
+            return null;
+        }
+        using var fileno = given.InvokeMethod("fileno");
+        return new Socket(new SafeSocketHandle((IntPtr)fileno.As<int>(), ownsHandle: false));
+    }
+
+    private static Socket? AdoptWithGil(PyObject? sock)
+    {
+        using (Py.GIL())
+        {
+            return Adopt(sock);
+        }
+    }
 
     /// <summary>
     /// Python's <c>start_tls(transport, protocol, sslcontext, ...)</c> on a .NET-driven transport: TLS is layered by the
@@ -190,12 +338,70 @@ public sealed class LoopFacade
         return bridge;
     }
 
-    private PythonProtocol MakeProtocol(PyObject protocolFactory, PyObject makeTransport)
+    private PythonProtocol MakeProtocol(PyObject protocolFactory, PyObject makeTransport, PyObject? sock = null)
     {
         PythonProtocol? made = null;
-        WithGil(() => made = new PythonProtocol(this, protocolFactory.Invoke(), makeTransport));
+        WithGil(() => made = new PythonProtocol(this, protocolFactory.Invoke(), makeTransport, sock));
         return made!;
     }
+
+    private PythonDatagramProtocol MakeDatagramProtocol(PyObject protocolFactory, PyObject makeTransport, PyObject? sock)
+    {
+        PythonDatagramProtocol? made = null;
+        WithGil(() => made = new PythonDatagramProtocol(this, protocolFactory.Invoke(), makeTransport, sock));
+        return made!;
+    }
+
+    /// <summary>
+    /// Python's <c>_sendfile_native(transp, file, offset, count)</c> for a .NET transport: the file's descriptor is read
+    /// through a <see cref="FileStream"/> that does not own it (the Python file object stays the owner). As CPython,
+    /// once something was sent the Python file's position is offset + bytes sent, failure or not.
+    /// </summary>
+    public Future sendfile_native(BaseTransport transport, PyObject file, int fileno, long offset, long? count) =>
+        _loop.CreateTask(SendfileNative(transport, file, fileno, offset, count));
+
+    private async Coroutine<object?> SendfileNative(BaseTransport transport, PyObject pyFile, int fileno, long offset,
+        long? count)
+    {
+        using var file = new FileStream(new SafeFileHandle((IntPtr)fileno, ownsHandle: false), FileAccess.Read);
+        var start = file.Position;
+        try
+        {
+            return await _loop.SendfileNative(transport, file, offset, count);
+        }
+        finally
+        {
+            // The .NET stream's position is its own (reads are positioned): the Python file object is told.
+            var position = file.Position;
+            if (position != start)
+            {
+                WithGil(() =>
+                {
+                    using var at = new PyInt(position);
+                    pyFile.InvokeMethod("seek", at).Dispose();
+                });
+            }
+        }
+    }
+
+    /// <summary>Python's <c>transport._protocol_paused</c> for a .NET transport (sendfile's fallback reads it).</summary>
+    public static bool protocol_paused(BaseTransport transport) =>
+        transport is IFlowControlTransport { ProtocolPaused: true };
+
+    /// <summary>The .NET transport running on <paramref name="fd"/>, or null (Python's <c>_transports[fd]</c>).</summary>
+    public BaseTransport? transport_of(int fd) => _loop.Transports.GetValueOrDefault(fd);
+
+    /// <summary>A builtin function <c>fd_in_use(fd)</c>: whether an open .NET transport runs on fd (see <see cref="NativeTransport.FdInUse"/>).</summary>
+    public PyObject fd_in_use_function()
+    {
+        using (Py.GIL())
+        {
+            return NativeTransport.FdInUse(_loop);
+        }
+    }
+
+    /// <summary>Whether a .NET server's Python <c>_waiters</c> is None (closed, no connection left).</summary>
+    public static bool server_waiters_done(Server server) => server.WaitersDone;
 
     /// <summary>The Python exception for a .NET one (see <see cref="PythonProtocol.ToPython"/>).</summary>
     public static PyObject python_exception(Exception exc)

@@ -13,19 +13,22 @@ public sealed unsafe class PythonProtocol : Protocol
 {
     private readonly LoopFacade _facade;
     private readonly PyObject _makeTransport;
+    // The caller's Python socket (sock=) or pipe, closed after connection_lost as CPython's transports close theirs.
+    private PyObject? _owned;
 
-    internal PythonProtocol(LoopFacade facade, PyObject protocol, PyObject makeTransport)
+    internal PythonProtocol(LoopFacade facade, PyObject protocol, PyObject makeTransport, PyObject? owned = null)
     {
         // CPython's transport looks up protocol.connection_made as it is made: a non-protocol fails create_connection.
         protocol.GetAttr("connection_made").Dispose();
         _facade = facade;
         _makeTransport = makeTransport;
+        _owned = owned;
         this.protocol = protocol;
         _buffered = IsBuffered(protocol);
     }
 
     private bool _buffered;
-    private Transport? _held;
+    private BaseTransport? _held;
 
     /// <summary>
     /// Pauses reading until <see cref="hand_over"/>: CPython's create_connection returns to its caller before the first
@@ -33,23 +36,35 @@ public sealed unsafe class PythonProtocol : Protocol
     /// </summary>
     internal void HoldReading(BaseTransport transport)
     {
-        if (transport is Transport stream && stream.IsReading())
+        switch (transport)
         {
-            stream.PauseReading();
-            _held = stream;
+            case Transport stream when stream.IsReading():
+                stream.PauseReading();
+                _held = stream;
+                break;
+            case ReadTransport pipe when pipe.IsReading():
+                pipe.PauseReading();
+                _held = pipe;
+                break;
         }
     }
 
     /// <summary>Resumes the reading <see cref="HoldReading"/> paused (create_connection has returned to Python).</summary>
     public void hand_over()
     {
-        if (_held is { } stream)
+        var held = _held;
+        _held = null;
+        if (held is null || held.IsClosing())
         {
-            _held = null;
-            if (!stream.IsClosing())
-            {
-                stream.ResumeReading();
-            }
+            return;
+        }
+        if (held is Transport stream)
+        {
+            stream.ResumeReading();
+        }
+        else
+        {
+            ((ReadTransport)held).ResumeReading();
         }
     }
 
@@ -80,9 +95,15 @@ public sealed unsafe class PythonProtocol : Protocol
     internal void Wrap(BaseTransport net)
     {
         using var netPy = net.ToPython();
-        using var natives = net is Transport stream ? NativeTransport.Functions(stream) : PyObject.None;
+        // The hot methods as builtin functions: all of them for a stream transport, write for a write pipe.
+        using var natives = net switch
+        {
+            Transport stream => NativeTransport.Functions(stream),
+            WriteTransport pipe => new PyTuple(new[] { NativeTransport.WriteFunction(pipe) }),
+            _ => PyObject.None,
+        };
         using var self = this.ToPython();
-        transport = _makeTransport.Invoke(netPy, protocol, natives, self);
+        transport = _makeTransport.Invoke(netPy, protocol, natives, self, _owned ?? PyObject.None);
     }
 
     // A Python BufferedProtocol gets its data copied into get_buffer()'s buffer by asyncio's own helper, as CPython's
@@ -164,6 +185,17 @@ public sealed unsafe class PythonProtocol : Protocol
     /// <inheritdoc />
     public override void ConnectionLost(Exception? exc) => _facade.WithGil(() =>
     {
+        var previous = protocol;
+        protocol = PyObject.None;
+        Lost(previous, exc, transport, ref _owned);
+    });
+
+    /// <summary>
+    /// Tells <paramref name="protocol"/> connection_lost(exc), then lets go of it and closes the caller's Python socket
+    /// (a sock= connection), as CPython's <c>_call_connection_lost</c> does; the caller holds the GIL.
+    /// </summary>
+    internal static void Lost(PyObject protocol, Exception? exc, PyObject? transport, ref PyObject? owned)
+    {
         using var pyExc = ToPython(exc);
         try
         {
@@ -173,11 +205,18 @@ public sealed unsafe class PythonProtocol : Protocol
         {
             // As CPython's transports drop their protocol once it is told: the .NET objects may outlive the connection
             // until a .NET collection, and must not keep the Python protocol (and what it holds) alive that long.
-            using var previous = protocol;
-            protocol = PyObject.None;
+            protocol.Dispose();
             transport?.SetAttr("_protocol", PyObject.None);
+            if (owned is { } callers)
+            {
+                owned = null;
+                using (callers)
+                {
+                    callers.InvokeMethod("close").Dispose();
+                }
+            }
         }
-    });
+    }
 
     /// <inheritdoc />
     public override void PauseWriting() => CallNoArgs(Names.PauseWriting);
@@ -233,6 +272,14 @@ public sealed unsafe class PythonProtocol : Protocol
         if (exc is AsyncioSharp.Ssl.SSLError ssl)
         {
             return SslError(ssl);
+        }
+        if (exc is SendfileNotAvailableError)
+        {
+            // asyncio's own exception, which loop.sendfile() catches to fall back.
+            using var exceptions = Py.Import("asyncio.exceptions");
+            using var type = exceptions.GetAttr("SendfileNotAvailableError");
+            using var text = new PyString(exc.Message);
+            return type.Invoke(text);
         }
         using var builtins = Py.Import("builtins");
         if (exc is AsyncioSharp.OSError { Errno: { } errno } os)
@@ -300,8 +347,31 @@ public sealed unsafe class PythonProtocol : Protocol
             new PyString(v6.Address.ToString().Split('%')[0]), new PyInt(v6.Port), new PyInt(0), new PyInt((long)v6.Address.ScopeId),
         }),
         IPEndPoint ip => new PyTuple(new PyObject[] { new PyString(ip.Address.ToString()), new PyInt(ip.Port) }),
-        System.Net.Sockets.UnixDomainSocketEndPoint unix => new PyString(unix.ToString()),
+        System.Net.Sockets.UnixDomainSocketEndPoint unix => UnixAddress(unix),
         null => PyObject.None,
         _ => new PyString(endPoint.ToString()!),
     };
+
+    // As Python's makesockaddr: '' for an unnamed socket, bytes (leading NUL) for Linux's abstract namespace, else the
+    // path as str.
+    private static PyObject UnixAddress(System.Net.Sockets.UnixDomainSocketEndPoint unix)
+    {
+        var raw = unix.Serialize();
+        var length = raw.Size - 2;
+        var path = new byte[Math.Max(length, 0)];
+        for (var i = 0; i < path.Length; i++)
+        {
+            path[i] = raw[i + 2];
+        }
+        if (path.Length > 0 && path[0] == 0)
+        {
+            CApi.Bind();
+            fixed (byte* start = path)
+            {
+                return CApi.Steal(CApi.PyBytes_FromStringAndSize(start, path.Length));
+            }
+        }
+        var end = Array.IndexOf(path, (byte)0);
+        return new PyString(System.Text.Encoding.UTF8.GetString(path, 0, end < 0 ? path.Length : end));
+    }
 }

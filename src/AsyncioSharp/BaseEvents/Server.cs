@@ -21,12 +21,6 @@ public sealed class Server : AbstractServer
     private bool _serving;
     private Future? _servingForeverFut;
 
-    /// <summary>
-    /// True once the server is closed and its last connection gone, so <see cref="WaitClosed"/> returns at once
-    /// (CPython's private <c>Server._waiters is None</c>, which programs and tests read).
-    /// </summary>
-    public bool WaitersWoken => _waiters is null;
-
     internal Server(BaseEventLoop loop, List<Socket> sockets, Func<BaseProtocol> protocolFactory, SSLContext? sslContext,
         int backlog, double? sslHandshakeTimeout, double? sslShutdownTimeout)
     {
@@ -106,6 +100,9 @@ public sealed class Server : AbstractServer
 
     /// <inheritdoc />
     public override bool IsServing() => _serving;
+
+    /// <summary>Whether Python's <c>_waiters</c> is None: closed with no connection left, wait_closed() woken.</summary>
+    internal bool WaitersDone => _waiters is null;
 
     /// <summary>Python's <c>sockets</c> property: views of the listening sockets; empty once closed.</summary>
     public IReadOnlyList<TransportSocket> Sockets =>

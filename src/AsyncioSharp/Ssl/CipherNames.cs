@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net.Security;
@@ -17,8 +18,14 @@ internal static class CipherNames
         "EXPORT", "@STRENGTH", "@SECLEVEL=0", "@SECLEVEL=1", "@SECLEVEL=2",
     };
 
+    // Worked out once per suite: every handshake asks, and naming an enum value is slow.
+    private static readonly ConcurrentDictionary<TlsCipherSuite, string> OpenSslNames = new();
+    private static readonly ConcurrentDictionary<TlsCipherSuite, int> Bits = new();
+
     /// <summary>OpenSSL's name: <c>TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256</c> -> <c>ECDHE-RSA-AES128-GCM-SHA256</c>.</summary>
-    public static string OpenSslName(TlsCipherSuite suite)
+    public static string OpenSslName(TlsCipherSuite suite) => OpenSslNames.GetOrAdd(suite, static s => ComputeOpenSslName(s));
+
+    private static string ComputeOpenSslName(TlsCipherSuite suite)
     {
         var iana = suite.ToString();
         var with = iana.IndexOf("_WITH_", StringComparison.Ordinal);
@@ -37,7 +44,9 @@ internal static class CipherNames
     }
 
     /// <summary>The secret key bits of a suite, as Python's <c>cipher()</c> reports them.</summary>
-    public static int SecretBits(TlsCipherSuite suite)
+    public static int SecretBits(TlsCipherSuite suite) => Bits.GetOrAdd(suite, static s => ComputeSecretBits(s));
+
+    private static int ComputeSecretBits(TlsCipherSuite suite)
     {
         var name = suite.ToString();
         return name.Contains("AES_128", StringComparison.Ordinal) ? 128

@@ -1,5 +1,6 @@
 using System;
 using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 
 namespace AsyncioSharp.Ssl;
 
@@ -16,7 +17,10 @@ public sealed class MemoryBIO
     private int _count;
     private bool _eofWritten;
     private Memory<byte> _waiterBuffer;
-    private TaskCompletionSource<int>? _waiter;
+    private ReadWaiter? _waiter;
+    private ReadWaiter? _spareWaiter;
+    // Where the bytes handed out by GetWriteBuffer start, until Commit; -1 when none are out.
+    private int _reservedOffset = -1;
 
     /// <summary>Python's <c>pending</c>: the number of bytes buffered.</summary>
     public int Pending
@@ -45,7 +49,7 @@ public sealed class MemoryBIO
     /// <summary>Python's <c>write(buf)</c>: appends the bytes; returns their number.</summary>
     public int Write(ReadOnlySpan<byte> data)
     {
-        TaskCompletionSource<int>? waiter = null;
+        ReadWaiter? waiter = null;
         var delivered = 0;
         lock (_gate)
         {
@@ -72,7 +76,7 @@ public sealed class MemoryBIO
     /// <summary>Python's <c>write_eof()</c>: no more bytes will be written; a waiting reader sees the end.</summary>
     public void WriteEof()
     {
-        TaskCompletionSource<int>? waiter;
+        ReadWaiter? waiter;
         lock (_gate)
         {
             _eofWritten = true;
@@ -83,12 +87,102 @@ public sealed class MemoryBIO
         Complete(waiter, 0);
     }
 
-    private static void Complete(TaskCompletionSource<int>? waiter, int result)
+    private static void Complete(ReadWaiter? waiter, int result)
     {
         if (waiter is not null)
         {
-            SSLObject.WithoutContext(() => waiter.TrySetResult(result));
+            SSLObject.WithoutContext((waiter, result), static s => s.waiter.SetResult(s.result));
         }
+    }
+
+    /// <summary>
+    /// Room for at least <paramref name="size"/> bytes after the buffered ones, for a transport to receive into
+    /// directly (Python's get_buffer side of SSLProtocol); <see cref="Commit"/> then appends what it received.
+    /// </summary>
+    internal Memory<byte> GetWriteBuffer(int size)
+    {
+        lock (_gate)
+        {
+            if (_count == 0)
+            {
+                _start = 0;
+            }
+            if (_buffer.Length - _start - _count < size)
+            {
+                var target = _count + size > _buffer.Length ? GC.AllocateUninitializedArray<byte>(Math.Max(_count + size, _buffer.Length * 2)) : _buffer;
+                Buffer.BlockCopy(_buffer, _start, target, 0, _count);
+                _buffer = target;
+                _start = 0;
+            }
+            _reservedOffset = _start + _count;
+            return _buffer.AsMemory(_reservedOffset);
+        }
+    }
+
+    /// <summary>The <paramref name="nbytes"/> received into <see cref="GetWriteBuffer"/>'s room, before <see cref="Commit"/> or <see cref="Drop"/>.</summary>
+    internal ReadOnlySpan<byte> Received(int nbytes)
+    {
+        lock (_gate)
+        {
+            Reserve(nbytes);
+            return _buffer.AsSpan(_reservedOffset, nbytes);
+        }
+    }
+
+    /// <summary>Forgets the bytes received into <see cref="GetWriteBuffer"/>'s room: they are not appended.</summary>
+    internal void Drop()
+    {
+        lock (_gate)
+        {
+            _reservedOffset = -1;
+        }
+    }
+
+    private void Reserve(int nbytes)
+    {
+        if (_reservedOffset < 0)
+        {
+            // Nothing was received into the room (CPython's buffer_updated without get_buffer): zeros, as a fresh buffer holds.
+            GetWriteBuffer(nbytes).Span[..nbytes].Clear();
+        }
+    }
+
+    /// <summary>Appends the <paramref name="nbytes"/> received into <see cref="GetWriteBuffer"/>'s room, as <see cref="Write"/> would.</summary>
+    internal void Commit(int nbytes)
+    {
+        ReadWaiter? waiter = null;
+        var delivered = 0;
+        lock (_gate)
+        {
+            Reserve(nbytes);
+            var offset = _reservedOffset;
+            _reservedOffset = -1;
+            if (_eofWritten)
+            {
+                throw new SSLError(1, "cannot write() after write_eof()");
+            }
+            var data = _buffer.AsSpan(offset, nbytes);
+            if (_waiter is not null && nbytes > 0)
+            {
+                delivered = Math.Min(nbytes, _waiterBuffer.Length);
+                data[..delivered].CopyTo(_waiterBuffer.Span);
+                data = data[delivered..];
+                waiter = _waiter;
+                _waiter = null;
+                _waiterBuffer = default;
+            }
+            if (_count == 0)
+            {
+                _start = offset + delivered;
+            }
+            else if (offset != _start + _count)
+            {
+                // Bytes were taken meanwhile and the rest moved: put these after them.
+                data.CopyTo(_buffer.AsSpan(_start + _count));
+            }
+            _count += data.Length;
+        }
+        Complete(waiter, delivered);
     }
 
     /// <summary>Python's <c>read(n=-1)</c>: up to n buffered bytes (all of them when n is negative).</summary>
@@ -136,9 +230,12 @@ public sealed class MemoryBIO
             {
                 throw new InvalidOperationException("a read is already waiting on this MemoryBIO");
             }
-            _waiter = new TaskCompletionSource<int>();
+            // One read waits at a time, so the waiter is reused once its result was taken.
+            var waiter = _spareWaiter is { Taken: true } spare ? spare : new ReadWaiter();
+            _spareWaiter = waiter;
+            _waiter = waiter;
             _waiterBuffer = destination;
-            return new ValueTask<int>(_waiter.Task);
+            return waiter.Start();
         }
     }
 
@@ -164,9 +261,43 @@ public sealed class MemoryBIO
     {
         _start += n;
         _count -= n;
-        if (_count == 0)
+        if (_count == 0 && _reservedOffset < 0)
         {
             _start = 0;
         }
+    }
+
+    /// <summary>The wait of one <see cref="ReadAsync"/>, without a Task allocated per wait.</summary>
+    private sealed class ReadWaiter : IValueTaskSource<int>
+    {
+        private ManualResetValueTaskSourceCore<int> _core;
+
+        /// <summary>True once the last wait's result was taken, so the waiter can serve the next one.</summary>
+        public bool Taken { get; private set; } = true;
+
+        public ValueTask<int> Start()
+        {
+            _core.Reset();
+            Taken = false;
+            return new ValueTask<int>(this, _core.Version);
+        }
+
+        public bool SetResult(int result)
+        {
+            _core.SetResult(result);
+            return true;
+        }
+
+        public int GetResult(short token)
+        {
+            var result = _core.GetResult(token);
+            Taken = true;
+            return result;
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
     }
 }

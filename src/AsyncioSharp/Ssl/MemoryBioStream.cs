@@ -44,8 +44,15 @@ internal sealed class MemoryBioStream : Stream
     public override int Read(byte[] buffer, int offset, int count) =>
         _incoming.ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>Takes the ciphertext written while nothing waits in the outgoing BIO before it, when it can.</summary>
+    public CiphertextSink? Sink { get; set; }
+
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (Sink is { } sink && _outgoing.Pending == 0 && sink(buffer.Span))
+        {
+            return ValueTask.CompletedTask;
+        }
         _outgoing.Write(buffer.Span);
         return ValueTask.CompletedTask;
     }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
@@ -26,20 +27,26 @@ public sealed class SSLObject
     private const int ShutdownLine = 2706;
 
     private readonly SslStream _stream;
+    private readonly MemoryBioStream _bioStream;
     private readonly MemoryBIO _incoming;
+    private readonly MemoryBIO _outgoing;
     private readonly int _ownerThread = Environment.CurrentManagedThreadId;
     // Room for one whole TLS record's plaintext, so a read never stops inside a record for want of space.
     private const int MinReadRoom = 16 * 1024;
-    private const int WriteChunk = 16 * 1024;
 
-    private byte[] _readBuffer = new byte[256 * 1024];
+    // Allocated at the first read and grown as records need, so a connection costs no more than it moves.
+    private byte[] _readBuffer = Array.Empty<byte>();
     private int _pendingReadOffset;
-    private byte[] _writeScratch = new byte[WriteChunk];
+    private BorrowedMemory? _borrowed;
     private int _readStart;
     private int _readCount;
     private Task? _handshake;
     private bool _handshakeDone;
-    private Task<int>? _pendingRead;
+    // A read the stream has not finished (it waits for ciphertext); kept as the ValueTask, with no Task made of it.
+    private ValueTask<int> _pendingRead;
+    private bool _readPending;
+    private bool _pendingProbe;
+    private readonly Action _onOutsideCompletion;
     private Task? _pendingWrite;
     private bool _closeNotifyReceived;
     private bool _shutdownSent;
@@ -50,6 +57,8 @@ public sealed class SSLObject
     private TlsCipherSuite _cipherSuite;
     private string? _alpn;
     private X509Certificate2? _remoteCertificate;
+    private Tls12CertificateReader? _serverCertificate;
+    private bool _rejectedEarly;
 
     internal SSLObject(SSLContext context, MemoryBIO incoming, MemoryBIO outgoing, bool serverSide, string? serverHostname)
     {
@@ -57,7 +66,11 @@ public sealed class SSLObject
         ServerSide = serverSide;
         ServerHostname = serverHostname;
         _incoming = incoming;
-        _stream = new SslStream(new MemoryBioStream(incoming, outgoing), leaveInnerStreamOpen: false);
+        _outgoing = outgoing;
+        _serverCertificate = serverSide ? null : new Tls12CertificateReader();
+        _bioStream = new MemoryBioStream(incoming, outgoing);
+        _stream = new SslStream(_bioStream, leaveInnerStreamOpen: false);
+        _onOutsideCompletion = OnOutsideCompletion;
     }
 
     /// <summary>Python's <c>context</c>.</summary>
@@ -71,18 +84,40 @@ public sealed class SSLObject
 
     /// <summary>
     /// Called when an operation that raised SSLWantReadError finished outside any call of the owner (on another
-    /// thread, or later on its own); the owner then retries. Completions inside <see cref="Feed"/> or another call
+    /// thread, or later on its own); the owner then retries. Completions inside <see cref="Feed(ReadOnlySpan{byte})"/> or another call
     /// need none: the owner takes its next step right after.
     /// </summary>
     internal Action? Wakeup { get; set; }
 
+    /// <summary>Takes ciphertext as it is made, ahead of the outgoing BIO (which keeps what it refuses).</summary>
+    internal CiphertextSink? Sink
+    {
+        set => _bioStream.Sink = value;
+    }
+
     /// <summary>Python's <c>do_handshake()</c>.</summary>
     public void DoHandshake()
     {
+        if (!TryDoHandshake())
+        {
+            throw new SSLWantReadError();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="DoHandshake"/> without the exception: false where Python raises SSLWantReadError, so SSLProtocol,
+    /// which meets that on every handshake step but the last, costs no throw.
+    /// </summary>
+    internal bool TryDoHandshake()
+    {
+        if (_handshakeDone)
+        {
+            return true;
+        }
         _driving++;
         try
         {
-            DoHandshakeCore();
+            return DoHandshakeCore();
         }
         finally
         {
@@ -90,17 +125,23 @@ public sealed class SSLObject
         }
     }
 
-    private void DoHandshakeCore()
+    private bool DoHandshakeCore()
     {
-        if (_handshakeDone)
+        if (_rejectedEarly)
         {
-            return;
+            throw _verifyError!;
         }
-        _handshake ??= WithoutContext(StartHandshake);
+        if (_handshake is null)
+        {
+            _handshake = WithoutContext(StartHandshake);
+            if (!_handshake.IsCompleted)
+            {
+                Watch(_handshake);
+            }
+        }
         if (!_handshake.IsCompleted)
         {
-            Watch(_handshake);
-            throw new SSLWantReadError();
+            return false;
         }
         if (!_handshake.IsCompletedSuccessfully)
         {
@@ -114,6 +155,7 @@ public sealed class SSLObject
             ? remote as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(remote.GetRawCertData())
             : null;
         _handshakeDone = true;
+        return true;
     }
 
     /// <summary>
@@ -159,33 +201,39 @@ public sealed class SSLObject
     }
 
     /// <summary>
-    /// <see cref="Write"/> for bytes the caller keeps only during the call: they go through a scratch buffer a record
-    /// at a time instead of a copy of the whole. Returns how many were taken; fewer than all where Python's write
-    /// would raise SSLWantReadError (the handshake or an earlier write still waits).
+    /// <see cref="Write"/> for bytes the caller keeps only during the call: encrypted straight from them, copied only
+    /// if the stream must keep them (a write that waits). Returns how many were taken: all, or none where Python's
+    /// write would raise SSLWantReadError (the handshake or an earlier write still waits).
     /// </summary>
-    internal int WriteTransient(ReadOnlySpan<byte> data)
+    internal unsafe int WriteTransient(ReadOnlySpan<byte> data)
     {
-        var taken = 0;
-        try
+        var lent = _borrowed ??= new BorrowedMemory();
+        fixed (byte* pointer = data)
         {
-            while (taken < data.Length)
+            lent.Lend(pointer, data.Length);
+            try
             {
-                var n = Math.Min(data.Length - taken, _writeScratch.Length);
-                data.Slice(taken, n).CopyTo(_writeScratch);
-                Write(_writeScratch.AsMemory(0, n));
-                taken += n;
+                Write(lent.Memory);
                 if (_pendingWrite is not null)
                 {
-                    // The waiting write keeps the scratch buffer.
-                    _writeScratch = new byte[WriteChunk];
-                    break;
+                    // The waiting write reads the bytes later: it gets a copy, and the next write a new lender.
+                    lent.Keep();
+                    _borrowed = null;
+                }
+                return data.Length;
+            }
+            catch (SSLWantReadError)
+            {
+                return 0;
+            }
+            finally
+            {
+                if (_borrowed == lent)
+                {
+                    lent.Return();
                 }
             }
         }
-        catch (SSLWantReadError)
-        {
-        }
-        return taken;
     }
 
     private int WriteCore(ReadOnlyMemory<byte> data)
@@ -211,7 +259,7 @@ public sealed class SSLObject
         ValueTask write;
         try
         {
-            write = WithoutContext(() => _stream.WriteAsync(data));
+            write = WithoutContext((_stream, data), static s => s._stream.WriteAsync(s.data));
         }
         catch (Exception exc)
         {
@@ -343,25 +391,26 @@ public sealed class SSLObject
         {
             return cert.RawData;
         }
-        var result = new Dictionary<string, object?>();
-        if (!_peerVerified)
+        return _peerVerified ? CertificateDecoder.Decode(cert) : new Dictionary<string, object?>();
+    }
+
+    /// <summary>Appends the <paramref name="nbytes"/> the transport received into the incoming BIO's room, as <see cref="Feed(ReadOnlySpan{byte})"/> does.</summary>
+    internal void Feed(int nbytes)
+    {
+        _driving++;
+        try
         {
-            return result;
+            if (_rejectedEarly || (_serverCertificate is not null && !VerifyEarly(_incoming.Received(nbytes))))
+            {
+                _incoming.Drop();
+                return;
+            }
+            _incoming.Commit(nbytes);
         }
-        result["subject"] = Names(cert.SubjectName);
-        result["issuer"] = Names(cert.IssuerName);
-        result["version"] = cert.Version;
-        result["serialNumber"] = cert.SerialNumber;
-        result["notBefore"] = AsnTime(cert.NotBefore);
-        result["notAfter"] = AsnTime(cert.NotAfter);
-        var san = cert.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
-        if (san is not null)
+        finally
         {
-            result["subjectAltName"] = san.EnumerateDnsNames().Select(n => ("DNS", n))
-                .Concat(san.EnumerateIPAddresses().Select(ip => ("IP Address", ip.ToString().ToUpperInvariant())))
-                .ToList();
+            _driving--;
         }
-        return result;
     }
 
     /// <summary>Writes ciphertext from the peer to the incoming BIO; operations it lets finish are seen by the caller's next step.</summary>
@@ -370,11 +419,72 @@ public sealed class SSLObject
         _driving++;
         try
         {
+            if (_rejectedEarly || (_serverCertificate is not null && !VerifyEarly(data)))
+            {
+                return;
+            }
             _incoming.Write(data);
         }
         finally
         {
             _driving--;
+        }
+    }
+
+    /// <summary>
+    /// A TLS 1.2 client verifies the server's certificate as soon as it arrives (see <see cref="Tls12CertificateReader"/>),
+    /// before the SslStream sees it and answers with our Finished flight. False when it is refused: then the alert
+    /// replaces that flight, the ciphertext is not handed on, and the handshake fails with the verify error.
+    /// </summary>
+    private bool VerifyEarly(ReadOnlySpan<byte> data)
+    {
+        var reader = _serverCertificate!;
+        reader.Feed(data);
+        if (!reader.Done)
+        {
+            return true;
+        }
+        _serverCertificate = null;
+        if (reader.Certificates is not { Count: > 0 } chain || Context.VerifyMode == VerifyMode.CERT_NONE
+            || CheckServerChain(chain) is not { } error)
+        {
+            return true;
+        }
+        _verifyError = error;
+        _rejectedEarly = true;
+        SendAlert(TlsAlert.ForVerifyCode(error.VerifyCode), SslProtocols.Tls12);
+        return false;
+    }
+
+    /// <summary>What <see cref="Validate"/> would conclude for the server's chain (DER, leaf first); null when it passes.</summary>
+    private SSLCertVerificationError? CheckServerChain(List<byte[]> der)
+    {
+        X509Certificate2 leaf;
+        var intermediates = new X509Certificate2Collection();
+        try
+        {
+            leaf = X509CertificateLoader.LoadCertificate(der[0]);
+            foreach (var cert in der.Skip(1))
+            {
+                intermediates.Add(X509CertificateLoader.LoadCertificate(cert));
+            }
+        }
+        catch (CryptographicException)
+        {
+            // Left to the SslStream, which fails the handshake on it.
+            return null;
+        }
+        using (leaf)
+        using (var chain = new X509Chain { ChainPolicy = Context.ChainPolicy(peerIsServer: true) })
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(intermediates);
+            var errors = chain.Build(leaf) ? SslPolicyErrors.None : SslPolicyErrors.RemoteCertificateChainErrors;
+            var hostname = Context.CheckHostname ? ServerHostname : null;
+            if (!string.IsNullOrEmpty(hostname) && !leaf.MatchesHostname(hostname))
+            {
+                errors |= SslPolicyErrors.RemoteCertificateNameMismatch;
+            }
+            return CertVerifier.Check(leaf, chain, errors, hostname);
         }
     }
 
@@ -446,52 +556,88 @@ public sealed class SSLObject
     /// <summary>Appends the next decrypted chunk to the read buffer; false when the stream waits for ciphertext.</summary>
     private bool Fill()
     {
-        int n;
-        if (_pendingRead is not null)
+        var probed = false;
+        if (_readPending)
         {
             if (!_pendingRead.IsCompleted)
             {
                 return false;
             }
-            var done = _pendingRead;
-            _pendingRead = null;
-            if (!done.IsCompletedSuccessfully)
+            var pending = _pendingRead;
+            _readPending = false;
+            _pendingRead = default;
+            var n = TakeRead(pending);
+            if (!_pendingProbe)
             {
-                throw SslErrors.Map(done.Exception!.InnerException!, ReadLine);
+                // A read only waits once everything before it was taken, so its bytes are all there is.
+                _readStart = _pendingReadOffset;
+                _readCount = n;
+                return Filled(n);
             }
-            // A read only waits once everything before it was taken, so its bytes are all there is.
-            n = done.Result;
-            _readStart = _pendingReadOffset;
-            _readCount = n;
+            probed = true;
         }
-        else
+        MakeReadRoom();
+        var offset = _readStart + _readCount;
+        if (offset > 0 && !probed)
         {
-            MakeReadRoom();
-            var offset = _readStart + _readCount;
-            var previous = SynchronizationContext.Current;
-            SynchronizationContext.SetSynchronizationContext(null);
-            try
+            // A read that waits holds its place in the buffer, and the bytes before it would have to move once taken.
+            // A zero-byte read waits the same way (SslStream returns from it once decrypted bytes or the end are
+            // there) without a place, so it goes first and the real read follows, at once.
+            var probe = StartRead(Memory<byte>.Empty);
+            if (!probe.IsCompleted)
             {
-                var read = _stream.ReadAsync(_readBuffer.AsMemory(offset));
-                if (!read.IsCompleted)
-                {
-                    _pendingReadOffset = offset;
-                    _pendingRead = read.AsTask();
-                    Watch(_pendingRead);
-                    return false;
-                }
-                n = read.GetAwaiter().GetResult();
+                Pend(probe, probe: true, offset);
+                return false;
             }
-            catch (Exception exc) when (exc is not SSLError)
-            {
-                throw SslErrors.Map(exc, ReadLine);
-            }
-            finally
-            {
-                SynchronizationContext.SetSynchronizationContext(previous);
-            }
-            _readCount += n;
+            TakeRead(probe);
         }
+        var read = StartRead(_readBuffer.AsMemory(offset));
+        if (!read.IsCompleted)
+        {
+            Pend(read, probe: false, offset);
+            return false;
+        }
+        var count = TakeRead(read);
+        _readCount += count;
+        return Filled(count);
+    }
+
+    private ValueTask<int> StartRead(Memory<byte> destination)
+    {
+        try
+        {
+            return WithoutContext((_stream, destination), static s => s._stream.ReadAsync(s.destination));
+        }
+        catch (Exception exc) when (exc is not SSLError)
+        {
+            throw SslErrors.Map(exc, ReadLine);
+        }
+    }
+
+    private static int TakeRead(ValueTask<int> read)
+    {
+        try
+        {
+            return read.GetAwaiter().GetResult();
+        }
+        catch (Exception exc) when (exc is not SSLError)
+        {
+            throw SslErrors.Map(exc, ReadLine);
+        }
+    }
+
+    private void Pend(ValueTask<int> read, bool probe, int offset)
+    {
+        _pendingRead = read;
+        _pendingProbe = probe;
+        _pendingReadOffset = offset;
+        _readPending = true;
+        read.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onOutsideCompletion);
+    }
+
+    /// <summary>Notes the end of the peer's data when a read returned none; true, as the read finished.</summary>
+    private bool Filled(int n)
+    {
         if (n == 0)
         {
             _closeNotifyReceived = true;
@@ -510,7 +656,9 @@ public sealed class SSLObject
         {
             return;
         }
-        var target = _readCount + MinReadRoom > _readBuffer.Length ? new byte[_readBuffer.Length * 2] : _readBuffer;
+        var target = _readCount + MinReadRoom > _readBuffer.Length
+            ? GC.AllocateUninitializedArray<byte>(Math.Max(2 * MinReadRoom, _readBuffer.Length * 2))
+            : _readBuffer;
         Buffer.BlockCopy(_readBuffer, _readStart, target, 0, _readCount);
         _readBuffer = target;
         _readStart = 0;
@@ -578,24 +726,50 @@ public sealed class SSLObject
                 ? new SSLError(1, $"[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE] peer did not return a certificate (_ssl.c:{HandshakeLine})",
                     "SSL", "PEER_DID_NOT_RETURN_A_CERTIFICATE")
                 : new SSLCertVerificationError(50, "application verification failure");
+            SendAlert(TlsAlert.HandshakeFailure, _stream.SslProtocol);
             return false;
         }
         _verifyError = CertVerifier.Check(certificate, chain, errors, !ServerSide && Context.CheckHostname ? ServerHostname : null);
         _peerVerified = _verifyError is null;
+        if (_verifyError is SSLCertVerificationError rejected)
+        {
+            SendAlert(TlsAlert.ForVerifyCode(rejected.VerifyCode), _stream.SslProtocol);
+        }
         return _peerVerified;
+    }
+
+    /// <summary>
+    /// Replaces our unsent handshake flight with the alert OpenSSL would have sent. .NET validates the peer after
+    /// its OpenSSL handshake, when our last flight (a TLS 1.3 client's Finished, a TLS 1.2 server's Finished) is in
+    /// the outgoing BIO, unsent until this step returns: dropped, the peer never completes its handshake, as with
+    /// OpenSSL, which verifies before writing that flight (a TLS 1.2 client's went out earlier, so it verifies
+    /// before, in <see cref="VerifyEarly"/>). A TLS 1.3 server verifies the client after the client's handshake is
+    /// over: the client only reads protected records then and would report a plaintext alert as a bad record type,
+    /// so it gets none and sees the connection end, as when CPython's asyncio server rejects it.
+    /// </summary>
+    private void SendAlert(byte description, SslProtocols protocol)
+    {
+        _outgoing.Read();
+        if (!(ServerSide && protocol == SslProtocols.Tls13))
+        {
+            _outgoing.Write(TlsAlert.Record(protocol, description));
+        }
     }
 
     /// <summary>
     /// Calls into the SslStream with no SynchronizationContext, so its awaits on the BIO resume inline when
     /// ciphertext is written rather than being posted to the loop (where nothing would retry the TLS step).
     /// </summary>
-    internal static T WithoutContext<T>(Func<T> call)
+    internal static T WithoutContext<T>(Func<T> call) => WithoutContext(call, static c => c());
+
+    /// <summary><see cref="WithoutContext{T}(Func{T})"/> with the call's state passed in, so a static lambda (no closure) serves.</summary>
+    internal static T WithoutContext<TState, T>(TState state, Func<TState, T> call)
     {
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null);
         try
         {
-            return call();
+            return call(state);
         }
         finally
         {
@@ -604,37 +778,18 @@ public sealed class SSLObject
     }
 
     private void Watch(Task task) =>
-        task.ContinueWith(t =>
+        task.ContinueWith(static (t, self) =>
         {
             _ = t.Exception;
-            // Completions inside a call (or a feed) are seen by that call; any other one needs the owner to retry.
-            if (Environment.CurrentManagedThreadId != _ownerThread || _driving == 0)
-            {
-                Wakeup?.Invoke();
-            }
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            ((SSLObject)self!).OnOutsideCompletion();
+        }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-    private static List<List<(string Name, string Value)>> Names(X500DistinguishedName name) =>
-        name.EnumerateRelativeDistinguishedNames(reversed: false)
-            .Select(rdn => new List<(string, string)> { (LongName(rdn.GetSingleElementType().Value ?? ""), rdn.GetSingleElementValue() ?? "") })
-            .ToList();
-
-    private static string LongName(string oid) => oid switch
+    /// <summary>Completions inside a call (or a feed) are seen by that call; any other one needs the owner to retry.</summary>
+    private void OnOutsideCompletion()
     {
-        "2.5.4.3" => "commonName",
-        "2.5.4.6" => "countryName",
-        "2.5.4.7" => "localityName",
-        "2.5.4.8" => "stateOrProvinceName",
-        "2.5.4.10" => "organizationName",
-        "2.5.4.11" => "organizationalUnitName",
-        "1.2.840.113549.1.9.1" => "emailAddress",
-        _ => oid,
-    };
-
-    private static string AsnTime(DateTime time)
-    {
-        var utc = time.ToUniversalTime();
-        return utc.ToString("MMM ", CultureInfo.InvariantCulture) + utc.Day.ToString(CultureInfo.InvariantCulture).PadLeft(2)
-            + utc.ToString(" HH:mm:ss yyyy", CultureInfo.InvariantCulture) + " GMT";
+        if (Environment.CurrentManagedThreadId != _ownerThread || _driving == 0)
+        {
+            Wakeup?.Invoke();
+        }
     }
 }

@@ -1,3 +1,8 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
 namespace AsyncioSharp.Ssl;
 
 /// <summary>
@@ -48,5 +53,26 @@ public static class SslModule
             context.LoadDefaultCerts(purpose);
         }
         return context;
+    }
+
+    /// <summary>
+    /// Python's <c>ssl._ssl._test_decode_cert(path)</c>: the <c>getpeercert()</c> dict of the first certificate in a
+    /// PEM file (lists stand for Python's tuples).
+    /// </summary>
+    public static Dictionary<string, object?> _TestDecodeCert(string path)
+    {
+        X509Certificate2 cert;
+        try
+        {
+            cert = X509Certificate2.CreateFromPem(File.ReadAllText(path));
+        }
+        catch (CryptographicException)
+        {
+            throw new SSLError("Error decoding PEM-encoded file");
+        }
+        using (cert)
+        {
+            return CertificateDecoder.Decode(cert);
+        }
     }
 }

@@ -41,6 +41,7 @@ public sealed class SSLProtocol : BufferedProtocol
     private const int LogThresholdForConnlostWrites = 5;
 
     private readonly AbstractEventLoop _loop;
+    private readonly int _ownerThread = Environment.CurrentManagedThreadId;
     private readonly bool _serverSide;
     private readonly double _sslHandshakeTimeout;
     private readonly double _sslShutdownTimeout;
@@ -50,7 +51,8 @@ public sealed class SSLProtocol : BufferedProtocol
     private readonly SSLObject _sslobj;
     private readonly Dictionary<string, object?> _extra = new();
     private readonly LinkedList<ReadOnlyMemory<byte>> _writeBacklog = new();
-    private byte[] _sslBuffer = new byte[MaxSize];
+    // The receive room offered to the transport below: doubled while reads fill it.
+    private int _receiveRoom = 32 * 1024;
     private Future? _waiter;
     private BaseProtocol? _appProtocol;
     private _SSLProtocolTransport? _appTransport;
@@ -99,6 +101,7 @@ public sealed class SSLProtocol : BufferedProtocol
         _appState = callConnectionMade ? AppProtocolState.STATE_INIT : AppProtocolState.STATE_CON_MADE;
         _sslobj = sslcontext.WrapBio(_incoming, _outgoing, serverSide, hostname);
         _sslobj.Wakeup = WakeupFromSslObject;
+        _sslobj.Sink = SendDirect;
         SetReadBufferLimits();
         SetWriteBufferLimits();
         GetAppTransport();
@@ -219,21 +222,25 @@ public sealed class SSLProtocol : BufferedProtocol
         _sslobj.Release();
     }
 
-    /// <summary>Python's <c>get_buffer(n)</c>: where the transport below puts ciphertext.</summary>
+    /// <summary>
+    /// Python's <c>get_buffer(n)</c>: where the transport below puts ciphertext. That is the incoming BIO's own free
+    /// room, so received bytes are not copied into it again; the room doubles (up to <see cref="MaxSize"/>) while
+    /// reads fill it, so a connection moving small records keeps a small buffer.
+    /// </summary>
     public override Memory<byte> GetBuffer(int sizehint)
     {
-        var want = sizehint <= 0 || sizehint > MaxSize ? MaxSize : sizehint;
-        if (_sslBuffer.Length < want)
-        {
-            _sslBuffer = new byte[want];
-        }
-        return _sslBuffer;
+        var want = sizehint <= 0 || sizehint > MaxSize ? _receiveRoom : Math.Min(sizehint, _receiveRoom);
+        return _incoming.GetWriteBuffer(want);
     }
 
     /// <summary>Python's <c>buffer_updated(nbytes)</c>: ciphertext arrived; the current state's step runs.</summary>
     public override void BufferUpdated(int nbytes)
     {
-        _sslobj.Feed(_sslBuffer.AsSpan(0, nbytes));
+        if (nbytes >= _receiveRoom && _receiveRoom < MaxSize)
+        {
+            _receiveRoom *= 2;
+        }
+        _sslobj.Feed(nbytes);
         Step();
     }
 
@@ -375,12 +382,12 @@ public sealed class SSLProtocol : BufferedProtocol
     {
         try
         {
-            _sslobj.DoHandshake();
-        }
-        catch (SSLWantReadError)
-        {
-            ProcessOutgoing();
-            return;
+            // TryDoHandshake's false is Python's SSLWantReadError.
+            if (!_sslobj.TryDoHandshake())
+            {
+                ProcessOutgoing();
+                return;
+            }
         }
         catch (SSLError exc)
         {
@@ -626,6 +633,21 @@ public sealed class SSLProtocol : BufferedProtocol
         {
         }
         ProcessOutgoing();
+    }
+
+    /// <summary>
+    /// Sends a record the SSLObject just made, while wrapped, when ProcessOutgoing would send it right away anyway
+    /// (writing not paused, on the loop's thread); false keeps it in the outgoing BIO.
+    /// </summary>
+    private bool SendDirect(ReadOnlySpan<byte> ciphertext)
+    {
+        if (_sslWritingPaused || _state != SSLProtocolState.WRAPPED || Environment.CurrentManagedThreadId != _ownerThread
+            || _transport is not WriteTransport writable)
+        {
+            return false;
+        }
+        writable.Write(ciphertext);
+        return true;
     }
 
     private void ProcessOutgoing()

@@ -89,9 +89,9 @@ public sealed class SslProtocolPairTests : IDisposable
         var peercert = Assert.IsType<Dictionary<string, object?>>(transport.GetExtraInfo("peercert"));
         var subject = (List<List<(string, string)>>)peercert["subject"]!;
         Assert.Equal(("commonName", "localhost"), subject[0][0]);
-        var san = (List<(string, string)>)peercert["subjectAltName"]!;
-        Assert.Contains(("DNS", "localhost"), san);
-        Assert.Contains(("IP Address", "127.0.0.1"), san);
+        var san = (List<(string, object)>)peercert["subjectAltName"]!;
+        Assert.Contains(("DNS", (object)"localhost"), san);
+        Assert.Contains(("IP Address", (object)"127.0.0.1"), san);
         Assert.Null(server.App.Transport!.GetExtraInfo("peercert"));
         Assert.Empty(_errors);
     }
@@ -182,9 +182,48 @@ public sealed class SslProtocolPairTests : IDisposable
         Assert.Equal("unable to get local issuer certificate", exc.VerifyMessage);
         Assert.Equal("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)", exc.Message);
         Assert.Empty(client.App.Events);
-        // .NET verifies the server's certificate after the TLS exchange, so the server may see a completed
-        // handshake before the client drops the connection (CPython's server sees an alert instead).
-        RunUntil(() => server.Waiter.Done() && (server.App.Lost || server.Waiter.Exception() is not null));
+        // The client's Finished never goes out: the server's handshake fails on OpenSSL's alert, as with an OpenSSL
+        // client, and its application protocol hears of no connection.
+        var serverExc = Assert.IsAssignableFrom<SSLError>(server.Waiter.Exception());
+        Assert.Equal("TLSV1_ALERT_UNKNOWN_CA", serverExc.Reason);
+        Assert.Empty(server.App.Events);
+    }
+
+    [Fact]
+    public void hostname_mismatch_alert_is_bad_certificate_and_the_server_never_connects()
+    {
+        var (client, server, _) = Connect(ClientContext(), ServerContext(TestCerts.OtherHostCert, TestCerts.OtherHostKey));
+        RunUntil(() => client.Waiter.Done() && server.Waiter.Done());
+        Assert.IsType<SSLCertVerificationError>(client.Waiter.Exception());
+        Assert.Equal("SSLV3_ALERT_BAD_CERTIFICATE", Assert.IsAssignableFrom<SSLError>(server.Waiter.Exception()).Reason);
+        Assert.Empty(server.App.Events);
+    }
+
+    [Fact]
+    public void tls12_client_rejects_the_certificate_before_its_finished_goes_out()
+    {
+        var serverContext = ServerContext(TestCerts.UntrustedCert, TestCerts.UntrustedKey);
+        serverContext.MaximumVersion = TLSVersion.TLSv1_2;
+        var (client, server, _) = Connect(ClientContext(), serverContext);
+        RunUntil(() => client.Waiter.Done() && server.Waiter.Done());
+        Assert.Equal(20, Assert.IsType<SSLCertVerificationError>(client.Waiter.Exception()).VerifyCode);
+        Assert.Equal("TLSV1_ALERT_UNKNOWN_CA", Assert.IsAssignableFrom<SSLError>(server.Waiter.Exception()).Reason);
+        Assert.Empty(server.App.Events);
+        Assert.Empty(client.App.Events);
+    }
+
+    [Fact]
+    public void tls12_server_missing_client_certificate_sends_handshake_failure()
+    {
+        var serverContext = ServerContext();
+        serverContext.MaximumVersion = TLSVersion.TLSv1_2;
+        serverContext.VerifyMode = VerifyMode.CERT_REQUIRED;
+        serverContext.LoadVerifyLocations(TestCerts.CaFile);
+        var (client, server, _) = Connect(ClientContext(), serverContext);
+        RunUntil(() => client.Waiter.Done() && server.Waiter.Done());
+        Assert.Equal("PEER_DID_NOT_RETURN_A_CERTIFICATE", Assert.IsAssignableFrom<SSLError>(server.Waiter.Exception()).Reason);
+        Assert.Equal("SSLV3_ALERT_HANDSHAKE_FAILURE", Assert.IsAssignableFrom<SSLError>(client.Waiter.Exception()).Reason);
+        Assert.Empty(client.App.Events);
     }
 
     [Fact]

@@ -1,15 +1,19 @@
 """The Python event loop class over the .NET loop (AsyncioSharp.Python.LoopFacade)."""
 
 import heapq
+import io
 import selectors
 import os
 import signal
 import socket
+import stat
 import sys
 import threading
 
 from asyncio import base_events
 from asyncio import events
+from asyncio import exceptions
+from asyncio import selector_events
 from asyncio import unix_events
 
 import clr  # noqa: F401  (Python.NET: makes .NET namespaces importable)
@@ -22,14 +26,10 @@ from . import _transports
 __all__ = ('EventLoop', 'EventLoopPolicy')
 
 # ASYNCIOSHARP_TRANSPORTS=cpython makes CPython's socket transports (on the .NET selector) the default for TCP;
-# ASYNCIOSHARP_TLS=dotnet makes the .NET TLS (SSLProtocol over SslStream) the default for ssl=.
+# ASYNCIOSHARP_TLS=cpython makes CPython's sslproto (over CPython's socket transports) the default for ssl= instead of
+# the .NET TLS (SSLProtocol over SslStream).
 _DOTNET_TRANSPORTS = os.environ.get('ASYNCIOSHARP_TRANSPORTS') != 'cpython'
-_DOTNET_TLS = os.environ.get('ASYNCIOSHARP_TLS') == 'dotnet'
-
-
-# The methods CPython's connection code calls that a subclass or a program may replace (see _hooks_intact).
-_HOOKS = ('getaddrinfo', 'sock_connect', '_add_reader', '_add_writer', '_start_serving', '_make_socket_transport',
-          '_make_ssl_transport', '_accept_connection')
+_DOTNET_TLS = os.environ.get('ASYNCIOSHARP_TLS') != 'cpython'
 
 
 def _numbers(*values, kind=(int, float)):
@@ -100,9 +100,9 @@ class EventLoop(unix_events.SelectorEventLoop):
     """An asyncio event loop run by the AsyncioSharp .NET loop.
 
     TCP create_connection and create_server go through the .NET socket transports; ``dotnet_transports=False``
-    (or ASYNCIOSHARP_TRANSPORTS=cpython) keeps CPython's transports instead. ``dotnet_tls=True`` (or
-    ASYNCIOSHARP_TLS=dotnet) also routes ssl= through the .NET TLS, a Python ssl.SSLContext being mirrored (see
-    _ssl.py); by default ssl= uses CPython's transports and sslproto. start_tls on a .NET transport uses the .NET TLS.
+    (or ASYNCIOSHARP_TRANSPORTS=cpython) keeps CPython's transports instead. ssl= goes through the .NET TLS too, a
+    Python ssl.SSLContext being mirrored (see _ssl.py); ``dotnet_tls=False`` (or ASYNCIOSHARP_TLS=cpython) keeps
+    CPython's transports and sslproto for ssl=. start_tls on a .NET transport uses the .NET TLS.
 
     Python's ready queue (``call_soon``) stays a Python deque, drained by one .NET callback per loop iteration;
     timers (``call_at``/``call_later``), fd callbacks (``add_reader``/``add_writer``) and the blocking wait are the
@@ -117,6 +117,8 @@ class EventLoop(unix_events.SelectorEventLoop):
         self._dotnet_tls = _DOTNET_TLS if dotnet_tls is None else dotnet_tls
         self._drain_scheduled = False
         self._pending_exc = None
+        # Whether a .NET transport runs on an fd, as a builtin function (asked on every add_reader and sock_* call).
+        self._fd_in_use = facade.fd_in_use_function()
         facade.bind(self._drain, self._run_handle, self._run_timers)
         super().__init__(_NetSelector(facade))
 
@@ -127,7 +129,14 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     # Ready queue: a Python deque drained from .NET once per iteration.
 
-    def _call_soon(self, callback, args, context):
+    def call_soon(self, callback, *args, context=None):
+        # BaseEventLoop.call_soon and _call_soon in one frame (the hottest call Python makes); with call_soon_threadsafe
+        # also overridden, nothing in asyncio calls _call_soon.
+        if self._closed:
+            raise RuntimeError('Event loop is closed')
+        if self._debug:
+            self._check_thread()
+            self._check_callback(callback, 'call_soon')
         handle = events.Handle(callback, args, self, context)
         if handle._source_traceback:
             del handle._source_traceback[-1]
@@ -282,35 +291,48 @@ class EventLoop(unix_events.SelectorEventLoop):
                 break
         return self._scheduled[0]._when if self._scheduled else None
 
-    # Connections: TCP goes through the .NET socket transports (and with dotnet_tls, TLS through the .NET
-    # SSLProtocol), which drive the Python protocol; arguments of a kind the .NET path does not take (a host list,
-    # sock=, ...) use CPython's transports on this loop's .NET selector.
+    # Connections: TCP, unix and datagram sockets go through the .NET socket transports (and unless dotnet_tls=False, TLS
+    # through the .NET SSLProtocol), which drive the Python protocol. A caller's socket (sock=) stays the caller's
+    # object: the .NET transport runs on its descriptor without owning it, and it is closed when CPython's transport
+    # would close it. Arguments CPython rejects, or of a kind the .NET path does not take (a non-str host, a mock
+    # socket, an SSLSocket...), go to CPython's implementation on this loop's .NET selector, which raises CPython's
+    # exception or runs CPython's transports.
 
-    def _dotnet_args(self, host, port, ssl, sock, local_addr=None):
-        if not self._dotnet_transports or not self._hooks_intact():
+    def _dotnet_path(self):
+        """Whether connections may take the .NET path: not when disabled, nor when the program (or a test) patched
+        the socket module asyncio uses, or a program, test or subclass replaced a loop method CPython's path calls,
+        so that the replacement takes effect."""
+        if not self._dotnet_transports:
             return False
-        if host is not None and not isinstance(host, str):
+        if any(module.socket is not socket for module in (base_events, selector_events, unix_events)):
+            return False
+        cls = type(self)
+        return not any(name in self.__dict__ or getattr(cls, name) is not getattr(EventLoop, name)
+                       for name in _PATCHABLE)
+
+    def _dotnet_ssl(self, ssl, server=False):
+        if ssl is None or (ssl is False and not server):
+            return True
+        return self._dotnet_tls and (_ssl.is_context(ssl) or (ssl is True and not server))
+
+    def _ssl_arg(self, ssl):
+        if ssl is True:
+            # As CPython: ssl=True means ssl.create_default_context() (tests and programs patch it).
+            ssl = _ssl.ssl.create_default_context()
+        return _ssl.mirror(ssl) if _ssl.is_context(ssl) else ssl
+
+    def _dotnet_args(self, host, port, ssl, sock, local_addr=None, server=False):
+        if not self._dotnet_path() or not self._dotnet_ssl(ssl, server):
+            return False
+        if sock is not None:
+            return host is None and port is None and _dotnet_socket(sock, socket.SOCK_STREAM, _INET_UNIX)
+        if not (host is None or isinstance(host, str) or (server and _str_list(host))):
             return False
         if port is not None and (type(port) is not int):
             return False
-        if ssl is not None and ssl is not False and not (self._dotnet_tls and (ssl is True or _ssl.is_context(ssl))):
-            return False
-        if sock is not None:
-            # CPython's transport keeps using the caller's socket object (whose fileno() and getsockname() the
-            # caller may still call): the .NET transport would have to take its descriptor over.
-            return False
-        if local_addr is not None and not (isinstance(local_addr, tuple) and len(local_addr) == 2
-                                           and isinstance(local_addr[0], str) and type(local_addr[1]) is int):
+        if local_addr is not None and not _host_port(local_addr):
             return False
         return True
-
-    def _hooks_intact(self):
-        # CPython's create_connection/create_server go through these methods and asyncio's own `socket` module: a
-        # subclass or program (or test) replacing one expects it to be used, which only CPython's path does.
-        if base_events.socket is not socket:
-            return False
-        cls = type(self)
-        return not any(name in self.__dict__ or getattr(cls, name) is not getattr(EventLoop, name) for name in _HOOKS)
 
     async def create_connection(self, protocol_factory, host=None, port=None, *, ssl=None, family=0, proto=0,
                                 flags=0, sock=None, local_addr=None, server_hostname=None,
@@ -325,15 +347,15 @@ class EventLoop(unix_events.SelectorEventLoop):
                 local_addr=local_addr, server_hostname=server_hostname,
                 ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout,
                 happy_eyeballs_delay=happy_eyeballs_delay, interleave=interleave)
-        if ssl is True:
-            # As CPython: ssl=True means ssl.create_default_context() (tests and programs patch it).
-            ssl = _ssl.ssl.create_default_context()
-        if _ssl.is_context(ssl):
-            ssl = _ssl.mirror(ssl)
+        if sock is not None:
+            sock.setblocking(False)
         net = self._facade.create_connection(
-            protocol_factory, _transports.make_transport, host, port, ssl, int(family), int(proto), int(flags),
-            local_addr, server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout, happy_eyeballs_delay,
-            interleave)
+            protocol_factory, _transports.make_transport, host, port, self._ssl_arg(ssl), int(family), int(proto),
+            int(flags), sock, local_addr, server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout,
+            happy_eyeballs_delay, interleave)
+        return await self._connected(net)
+
+    async def _connected(self, net):
         made = await _interop.wrap_dotnet_future(net, loop=self)
         made.hand_over()
         return made.transport, made.protocol
@@ -342,19 +364,116 @@ class EventLoop(unix_events.SelectorEventLoop):
                             flags=socket.AI_PASSIVE, sock=None, backlog=100, ssl=None, reuse_address=None,
                             reuse_port=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None,
                             start_serving=True):
-        if (not self._dotnet_args(host, port, ssl, sock) or type(ssl) is bool
+        if (not self._dotnet_args(host, port, ssl, sock, server=True)
                 or not _numbers(ssl_handshake_timeout, ssl_shutdown_timeout) or not _numbers(backlog, kind=int)):
             return await super().create_server(
                 protocol_factory, host, port, family=family, flags=flags, sock=sock, backlog=backlog, ssl=ssl,
                 reuse_address=reuse_address, reuse_port=reuse_port, ssl_handshake_timeout=ssl_handshake_timeout,
                 ssl_shutdown_timeout=ssl_shutdown_timeout, start_serving=start_serving)
-        if ssl is not None:
-            ssl = _ssl.mirror(ssl)
+        if sock is not None:
+            sock.setblocking(False)
         net = self._facade.create_server(
-            protocol_factory, _transports.make_transport, host, port, int(family), int(flags), backlog, ssl,
-            reuse_address, reuse_port, ssl_handshake_timeout, ssl_shutdown_timeout, start_serving)
+            protocol_factory, _transports.make_transport, host, port, int(family), int(flags), sock, backlog,
+            self._ssl_arg(ssl), reuse_address, reuse_port, ssl_handshake_timeout, ssl_shutdown_timeout,
+            start_serving)
+        return await self._serving(net, sock)
+
+    async def _serving(self, net, sock):
         server = await _interop.wrap_dotnet_future(net, loop=self)
-        return _transports.Server(self, server)
+        return _transports.Server(self, server, () if sock is None else (sock,))
+
+    async def connect_accepted_socket(self, protocol_factory, sock, *, ssl=None, ssl_handshake_timeout=None,
+                                      ssl_shutdown_timeout=None):
+        if not (self._dotnet_path() and self._dotnet_ssl(ssl)
+                and _dotnet_socket(sock, socket.SOCK_STREAM, _INET_UNIX)
+                and _numbers(ssl_handshake_timeout, ssl_shutdown_timeout)):
+            return await super().connect_accepted_socket(
+                protocol_factory, sock, ssl=ssl, ssl_handshake_timeout=ssl_handshake_timeout,
+                ssl_shutdown_timeout=ssl_shutdown_timeout)
+        sock.setblocking(False)
+        net = self._facade.connect_accepted_socket(
+            protocol_factory, _transports.make_transport, sock, self._ssl_arg(ssl), ssl_handshake_timeout,
+            ssl_shutdown_timeout)
+        return await self._connected(net)
+
+    async def create_unix_connection(self, protocol_factory, path=None, *, ssl=None, sock=None,
+                                     server_hostname=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
+        if not (self._dotnet_path() and self._dotnet_ssl(ssl)
+                and (server_hostname is None or isinstance(server_hostname, str))
+                and _unix_target(path, sock) and _numbers(ssl_handshake_timeout, ssl_shutdown_timeout)):
+            return await super().create_unix_connection(
+                protocol_factory, path, ssl=ssl, sock=sock, server_hostname=server_hostname,
+                ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout)
+        if sock is not None:
+            sock.setblocking(False)
+        net = self._facade.create_unix_connection(
+            protocol_factory, _transports.make_transport, None if path is None else os.fspath(path), sock,
+            self._ssl_arg(ssl), server_hostname, ssl_handshake_timeout, ssl_shutdown_timeout)
+        return await self._connected(net)
+
+    async def create_unix_server(self, protocol_factory, path=None, *, sock=None, backlog=100, ssl=None,
+                                 ssl_handshake_timeout=None, ssl_shutdown_timeout=None, start_serving=True):
+        if not (self._dotnet_path() and self._dotnet_ssl(ssl, server=True) and _unix_target(path, sock)
+                and _numbers(ssl_handshake_timeout, ssl_shutdown_timeout) and _numbers(backlog, kind=int)):
+            return await super().create_unix_server(
+                protocol_factory, path, sock=sock, backlog=backlog, ssl=ssl,
+                ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout,
+                start_serving=start_serving)
+        if sock is not None:
+            sock.setblocking(False)
+        net = self._facade.create_unix_server(
+            protocol_factory, _transports.make_transport, None if path is None else os.fspath(path), sock, backlog,
+            self._ssl_arg(ssl), ssl_handshake_timeout, ssl_shutdown_timeout, start_serving)
+        return await self._serving(net, sock)
+
+    async def create_datagram_endpoint(self, protocol_factory, local_addr=None, remote_addr=None, *, family=0,
+                                       proto=0, flags=0, reuse_port=None, allow_broadcast=None, sock=None):
+        if not (self._dotnet_path()
+                and _datagram_args(local_addr, remote_addr, family, proto, flags, reuse_port, allow_broadcast, sock)
+                and _numbers(family, proto, flags, kind=int)):
+            return await super().create_datagram_endpoint(
+                protocol_factory, local_addr, remote_addr, family=family, proto=proto, flags=flags,
+                reuse_port=reuse_port, allow_broadcast=allow_broadcast, sock=sock)
+        if sock is not None:
+            sock.setblocking(False)
+        net = self._facade.create_datagram_endpoint(
+            protocol_factory, _transports.make_transport, local_addr, remote_addr, int(family), int(proto),
+            int(flags), reuse_port, allow_broadcast, sock)
+        made = await _interop.wrap_dotnet_future(net, loop=self)
+        return made.transport, made.protocol
+
+    async def connect_read_pipe(self, protocol_factory, pipe):
+        if not (self._dotnet_path() and _pipe_fd(pipe)):
+            return await super().connect_read_pipe(protocol_factory, pipe)
+        return await self._connected(self._facade.connect_read_pipe(protocol_factory, _transports.make_transport, pipe))
+
+    async def connect_write_pipe(self, protocol_factory, pipe):
+        if not (self._dotnet_path() and _pipe_fd(pipe)):
+            return await super().connect_write_pipe(protocol_factory, pipe)
+        return await self._connected(self._facade.connect_write_pipe(protocol_factory, _transports.make_transport, pipe))
+
+    async def _sendfile_native(self, transp, file, offset, count):
+        if not isinstance(transp, _transports.Transport):
+            return await super()._sendfile_native(transp, file, offset, count)
+        # CPython's sock_sendfile checks and _sock_sendfile_native's "not a regular file" cases, then the .NET
+        # transport's zero-copy sendfile on the file's descriptor.
+        self._check_sendfile_params(transp.get_extra_info('socket'), file, offset, count)
+        try:
+            fileno = file.fileno()
+        except (AttributeError, io.UnsupportedOperation) as err:
+            raise exceptions.SendfileNotAvailableError("not a regular file") from err
+        try:
+            os.fstat(fileno)
+        except OSError:
+            raise exceptions.SendfileNotAvailableError("not a regular file")
+        return await _interop.wrap_dotnet_future(
+            self._facade.sendfile_native(transp._net, file, fileno, offset, count), loop=self)
+
+    def _ensure_fd_no_transport(self, fd):
+        super()._ensure_fd_no_transport(fd)
+        fileno = fd if isinstance(fd, int) else int(fd.fileno())
+        if self._fd_in_use(fileno):
+            raise RuntimeError(f'File descriptor {fd!r} is used by transport {self._facade.transport_of(fileno)!r}')
 
     async def start_tls(self, transport, protocol, sslcontext, *, server_side=False, server_hostname=None,
                         ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
@@ -421,6 +540,77 @@ class EventLoop(unix_events.SelectorEventLoop):
             return
         super().close()
         self._facade.close()
+
+
+_INET_UNIX = (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX)
+
+
+def _cpython_qualnames(names):
+    """Python's own argument errors (an unexpected keyword...) name the method as CPython's loop does."""
+    for name in names:
+        owner = next(cls for cls in unix_events._UnixSelectorEventLoop.__mro__ if name in cls.__dict__)
+        getattr(EventLoop, name).__qualname__ = f'{owner.__name__}.{name}'
+
+# Loop methods CPython's connection code calls: patched on the instance, they keep connections on CPython's path.
+_PATCHABLE = frozenset(('getaddrinfo', 'getnameinfo', 'sock_connect', 'sock_accept', '_ensure_resolved',
+                        '_start_serving', '_stop_serving', '_make_socket_transport', '_make_datagram_transport',
+                        '_make_ssl_transport', '_accept_connection', 'sock_recv', 'sock_sendall'))
+
+
+def _dotnet_socket(sock, kind, families):
+    """Whether sock is a real, open socket.socket (not an SSLSocket or a mock) of that type and family, which the
+    .NET transports can run on."""
+    return (isinstance(sock, socket.socket) and not isinstance(sock, _ssl.ssl.SSLSocket) and sock.type == kind
+            and sock.family in families and sock.fileno() >= 0)
+
+
+def _str_list(hosts):
+    return isinstance(hosts, (list, tuple)) and bool(hosts) and all(isinstance(h, str) and h for h in hosts)
+
+
+def _host_port(addr):
+    return isinstance(addr, tuple) and len(addr) == 2 and isinstance(addr[0], str) and type(addr[1]) is int
+
+
+def _unix_target(path, sock):
+    """create_unix_connection/create_unix_server arguments the .NET path takes: a str path or a unix stream socket."""
+    if sock is not None:
+        return path is None and _dotnet_socket(sock, socket.SOCK_STREAM, (socket.AF_UNIX,))
+    if path is None:
+        return False
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        return False
+    return isinstance(path, str) and bool(path)
+
+
+def _pipe_fd(pipe):
+    """Whether pipe has the descriptor of a pipe, socket or character device (else CPython's transport raises)."""
+    try:
+        fileno = pipe.fileno()
+        return type(fileno) is int and stat.S_IFMT(os.fstat(fileno).st_mode) in (stat.S_IFIFO, stat.S_IFSOCK,
+                                                                                stat.S_IFCHR)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return False
+
+
+def _datagram_args(local_addr, remote_addr, family, proto, flags, reuse_port, allow_broadcast, sock):
+    """create_datagram_endpoint arguments the .NET path takes (the rest CPython checks and rejects, or runs)."""
+    if sock is not None:
+        return (_dotnet_socket(sock, socket.SOCK_DGRAM, _INET_UNIX)
+                and not (local_addr or remote_addr or family or proto or flags or reuse_port or allow_broadcast))
+    if family == socket.AF_UNIX:
+        return all(a is None or (isinstance(a, str) and a) for a in (local_addr, remote_addr))
+    if family not in (0, socket.AF_INET, socket.AF_INET6):
+        return False
+    if not (local_addr or remote_addr):
+        return family != 0
+    return all(a is None or _host_port(a) for a in (local_addr, remote_addr))
+
+
+_cpython_qualnames(('create_connection', 'create_server', 'connect_accepted_socket', 'create_unix_connection',
+                    'create_unix_server', 'create_datagram_endpoint', 'connect_read_pipe', 'connect_write_pipe'))
 
 
 class EventLoopPolicy(unix_events.DefaultEventLoopPolicy):

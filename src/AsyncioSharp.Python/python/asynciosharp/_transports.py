@@ -2,6 +2,7 @@
 
 import socket
 
+from asyncio import constants
 from asyncio import events
 from asyncio import transports
 from asyncio import trsock
@@ -15,27 +16,71 @@ from System.Runtime.CompilerServices import ITuple
 from . import _ssl
 from ._interop import wrap_dotnet_future
 
-__all__ = ('Transport', 'Server')
+__all__ = ('Transport', 'DatagramTransport', 'ReadPipeTransport', 'WritePipeTransport', 'Server')
 
 
 # The hot methods, as builtin functions calling straight into the .NET transport (AsyncioSharp.Python.NativeTransport).
 _NATIVE = ('write', 'is_closing', 'get_write_buffer_size', 'pause_reading', 'resume_reading', 'is_reading')
 
 
-class Transport(transports.Transport):
+class _Face:
+    """What every Python face of a .NET transport shares: the .NET transport (_net) and the bridge that drives the
+    Python protocol (_bridge)."""
+
+    __slots__ = ()
+
+    def close(self):
+        self._net.Close()
+
+    def get_protocol(self):
+        return self._protocol
+
+    def set_protocol(self, protocol):
+        self._bridge.replace_protocol(protocol)
+        self._protocol = protocol
+
+    def __repr__(self):
+        return f'<asynciosharp.{type(self).__name__} {self._net}>'
+
+
+class _WriteFace(_Face):
+    """The write side's share: abort and the write buffer limits, all the .NET transport's."""
+
+    __slots__ = ()
+
+    def abort(self):
+        self._net.Abort()
+
+    def set_write_buffer_limits(self, high=None, low=None):
+        self._net.SetWriteBufferLimits(high, low)
+
+    def get_write_buffer_limits(self):
+        limits = self._net.GetWriteBufferLimits()
+        return (limits.Item1, limits.Item2)
+
+
+class Transport(_WriteFace, transports._FlowControlMixin):
     """The snake_case transport handed to a Python protocol whose connection the .NET loop drives.
 
     The methods named in _NATIVE are slots holding builtin functions bound to the .NET transport: a call costs what a
-    C method call costs, without Python.NET's binder.
+    C method call costs, without Python.NET's binder. The flow control is the .NET transport's; deriving from
+    _FlowControlMixin (with its _loop and _protocol_paused) lets CPython's sendfile fallback run on it, as on
+    CPython's socket transports.
     """
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_extra_cache') + _NATIVE
+    # A __dict__ as well: programs and tests set attributes on transports (CPython's have no __slots__).
+    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '__dict__') + _NATIVE
 
-    def __init__(self, net, protocol, natives, bridge):
-        super().__init__()
+    _sendfile_compatible = constants._SendfileMode.TRY_NATIVE
+
+    def __init__(self, net, protocol, natives, bridge, sock=None):
+        transports.Transport.__init__(self)
+        self._loop = events._get_running_loop()
         self._net = net
         self._protocol = protocol
         self._bridge = bridge
+        # The caller's Python socket (sock=): the .NET transport runs on its descriptor, the bridge closes it.
+        self._caller_sock = sock
         self._extra_cache = {}
         for name, function in zip(_NATIVE, natives):
             setattr(self, name, function)
@@ -43,28 +88,17 @@ class Transport(transports.Transport):
     def get_extra_info(self, name, default=None):
         if name in self._extra_cache:
             return self._extra_cache[name]
-        if name in ('peername', 'sockname'):
-            value = LoopFacade.address(self._net, name)
-        elif name == 'socket':
-            sock = self._net.GetExtraInfo('socket')
-            value = None if sock is None else trsock.TransportSocket(_SocketView(sock))
-        elif name == 'ssl_object':
+        value = _socket_extra(self, name)
+        if value is _NOT_SOCKET_EXTRA:
+            if name == 'sslcontext':
+                # Not cached: the .NET side may hold this transport until a .NET collection, the context must not wait.
+                return _ssl.python_context(self._net.GetExtraInfo(name)) or default
+            if name != 'ssl_object':
+                return _from_net(self._net.GetExtraInfo(name, default))
             net = self._net.GetExtraInfo(name)
             value = None if net is None else SSLObjectView(net)
-        elif name == 'sslcontext':
-            # Not cached: the .NET side may hold this transport until a .NET collection, the context must not wait.
-            return _ssl.python_context(self._net.GetExtraInfo(name)) or default
-        else:
-            value = _from_net(self._net.GetExtraInfo(name, default))
-            return value
         self._extra_cache[name] = value
         return default if value is None else value
-
-    def close(self):
-        self._net.Close()
-
-    def abort(self):
-        self._net.Abort()
 
     def writelines(self, list_of_data):
         self.write(b''.join(list_of_data))
@@ -75,28 +109,20 @@ class Transport(transports.Transport):
     def can_write_eof(self):
         return self._net.CanWriteEof()
 
-    def set_write_buffer_limits(self, high=None, low=None):
-        self._net.SetWriteBufferLimits(high, low)
+    _sock = property(lambda self: _python_socket(self))
 
-    def get_write_buffer_limits(self):
-        limits = self._net.GetWriteBufferLimits()
-        return (limits.Item1, limits.Item2)
+    @property
+    def _protocol_paused(self):
+        return LoopFacade.protocol_paused(self._net)
 
-    def get_protocol(self):
-        return self._protocol
-
-    def set_protocol(self, protocol):
-        self._bridge.replace_protocol(protocol)
-        self._protocol = protocol
-
-    def __repr__(self):
-        return f'<asynciosharp.Transport {self._net}>'
 
 
 class SSLTransport(Transport):
     """A Transport over the .NET SSLProtocol's application transport (named as CPython's sslproto one is)."""
 
     __slots__ = ()
+
+    _sendfile_compatible = constants._SendfileMode.FALLBACK
 
 
 class SSLObjectView:
@@ -136,10 +162,168 @@ class SSLObjectView:
         return self._net.Pending()
 
 
-def make_transport(net, protocol, natives, bridge):
-    """The Python face of a .NET transport (PythonProtocol calls this with the transport it was handed)."""
-    cls = SSLTransport if net.GetType().Name == '_SSLProtocolTransport' else Transport
-    return cls(net, protocol, natives, bridge)
+_NOT_SOCKET_EXTRA = object()
+
+
+def _socket_extra(transport, name):
+    """'peername', 'sockname' and 'socket' as CPython's socket transports give them (address tuples or paths, a
+    TransportSocket over the caller's socket for sock=, else over a view of the .NET socket)."""
+    if name in ('peername', 'sockname'):
+        return LoopFacade.address(transport._net, name)
+    if name == 'socket':
+        sock = _python_socket(transport)
+        return None if sock is None else trsock.TransportSocket(sock)
+    return _NOT_SOCKET_EXTRA
+
+
+def _python_socket(transport):
+    """CPython's transport._sock: the caller's socket, else a socket view of the .NET one."""
+    if transport._caller_sock is not None:
+        return transport._caller_sock
+    sock = transport._net.GetExtraInfo('socket')
+    return None if sock is None else _SocketView(sock)
+
+
+def make_transport(net, protocol, natives, bridge, sock=None):
+    """The Python face of a .NET transport (PythonProtocol and PythonDatagramProtocol call this with the transport
+    they were handed and the caller's socket, if any)."""
+    name = net.GetType().Name
+    if name == 'SelectorDatagramTransport':
+        return DatagramTransport(net, protocol, natives, bridge, sock)
+    if name == 'UnixReadPipeTransport':
+        return ReadPipeTransport(net, protocol, bridge, sock)
+    if name == 'UnixWritePipeTransport':
+        return WritePipeTransport(net, protocol, natives, bridge, sock)
+    cls = SSLTransport if name == '_SSLProtocolTransport' else Transport
+    return cls(net, protocol, natives, bridge, sock)
+
+
+class DatagramTransport(_WriteFace, transports.Transport):
+    """The snake_case datagram transport handed to a Python DatagramProtocol whose endpoint the .NET loop drives."""
+
+    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '_address', '_sendto', '__dict__')
+
+    def __init__(self, net, protocol, sendto, bridge, sock=None):
+        super().__init__()
+        # The bridge's sendto as a builtin function (AsyncioSharp.Python.NativeTransport.Sendto).
+        self._sendto = sendto
+        self._net = net
+        self._protocol = protocol
+        self._bridge = bridge
+        self._caller_sock = sock
+        self._extra_cache = {}
+        # CPython's _address: the connected peer, which sendto's addr must match.
+        self._address = self.get_extra_info('peername')
+
+    def get_extra_info(self, name, default=None):
+        if name in self._extra_cache:
+            return self._extra_cache[name]
+        value = _socket_extra(self, name)
+        if value is _NOT_SOCKET_EXTRA:
+            return _from_net(self._net.GetExtraInfo(name, default))
+        self._extra_cache[name] = value
+        return default if value is None else value
+
+    def sendto(self, data, addr=None):
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f'data argument must be a bytes-like object, not {type(data).__name__!r}')
+        if not data:
+            return
+        if self._address:
+            if addr not in (None, self._address):
+                raise ValueError(f'Invalid address: must be None or {self._address}')
+            addr = None
+        elif isinstance(addr, tuple) and addr and isinstance(addr[0], str):
+            addr = _numeric_address(self, addr)
+        self._sendto(data, addr)
+
+    def is_closing(self):
+        return self._net.IsClosing()
+
+    def get_write_buffer_size(self):
+        return self._net.GetWriteBufferSize()
+
+    _sock = property(lambda self: _python_socket(self))
+
+
+class _PipeTransport(_Face):
+    """What the two pipe faces share: the .NET pipe transport, and the caller's pipe object (extra 'pipe'), which
+    the bridge closes after connection_lost."""
+
+    __slots__ = ()
+
+    def _init(self, net, protocol, bridge, pipe):
+        self._net = net
+        self._protocol = protocol
+        self._bridge = bridge
+        self._pipe = pipe
+
+    def get_extra_info(self, name, default=None):
+        if name == 'pipe':
+            return self._pipe
+        return _from_net(self._net.GetExtraInfo(name, default))
+
+    def is_closing(self):
+        return self._net.IsClosing()
+
+
+class ReadPipeTransport(_PipeTransport, transports.ReadTransport):
+    """The read end of a pipe (CPython's _UnixReadPipeTransport) on the .NET UnixReadPipeTransport."""
+
+    __slots__ = ('_net', '_protocol', '_bridge', '_pipe', '__dict__')
+
+    def __init__(self, net, protocol, bridge, pipe):
+        transports.ReadTransport.__init__(self, {'pipe': pipe})
+        self._init(net, protocol, bridge, pipe)
+
+    def is_reading(self):
+        return self._net.IsReading()
+
+    def pause_reading(self):
+        self._net.PauseReading()
+
+    def resume_reading(self):
+        self._net.ResumeReading()
+
+
+class WritePipeTransport(_PipeTransport, _WriteFace, transports.WriteTransport):
+    """The write end of a pipe (CPython's _UnixWritePipeTransport) on the .NET UnixWritePipeTransport."""
+
+    __slots__ = ('_net', '_protocol', '_bridge', '_pipe', '_write', '__dict__')
+
+    def __init__(self, net, protocol, natives, bridge, pipe):
+        transports.WriteTransport.__init__(self, {'pipe': pipe})
+        self._init(net, protocol, bridge, pipe)
+        # The .NET transport's write as a builtin function (AsyncioSharp.Python.NativeTransport.WriteFunction).
+        self._write, = natives
+
+    def write(self, data):
+        # As CPython's pipe transport: an assertion, not a TypeError.
+        assert isinstance(data, (bytes, bytearray, memoryview)), repr(data)
+        if data:
+            self._write(data)
+
+    def writelines(self, list_of_data):
+        self.write(b''.join(list_of_data))
+
+    def write_eof(self):
+        self._net.WriteEof()
+
+    def can_write_eof(self):
+        return True
+
+    def get_write_buffer_size(self):
+        return self._net.GetWriteBufferSize()
+
+
+def _numeric_address(transport, addr):
+    """A sendto address with a host name resolved, as the socket module's sendto does."""
+    try:
+        socket.inet_pton(socket.AF_INET6 if ':' in addr[0] else socket.AF_INET, addr[0])
+        return addr
+    except OSError:
+        family = transport.get_extra_info('socket').family
+        return socket.getaddrinfo(addr[0], addr[1], family, socket.SOCK_DGRAM)[0][4]
 
 
 def _from_net(value):
@@ -159,11 +343,13 @@ def _from_net(value):
 
 
 class Server(events.AbstractServer):
-    """asyncio's Server over a .NET AsyncioSharp.Server."""
+    """asyncio's Server over a .NET AsyncioSharp.Server; ``socks`` are the caller's listening sockets (sock=), which
+    the .NET server runs on and close() closes, as CPython's does."""
 
-    def __init__(self, loop, net):
+    def __init__(self, loop, net, socks=()):
         self._loop = loop
         self._net = net
+        self._socks = list(socks)
 
     def __repr__(self):
         return f'<{self.__class__.__name__} sockets={self.sockets!r}>'
@@ -175,28 +361,39 @@ class Server(events.AbstractServer):
         return self._net.IsServing()
 
     @property
+    def _waiters(self):
+        # CPython's Server._waiters: None once closed with no connection left (tests look at it).
+        return None if LoopFacade.server_waiters_done(self._net) else []
+
+    @property
     def _sockets(self):
         # CPython's Server._sockets: None once closed (tests and libraries look at it).
         sockets = list(self._net.Sockets)
         return sockets if sockets else None
 
     @property
-    def _waiters(self):
-        # CPython's Server._waiters: None once closed with no connection left (tests and libraries look at it).
-        return None if self._net.WaitersWoken else []
-
-    @property
     def sockets(self):
+        if self._socks:
+            return tuple(trsock.TransportSocket(s) for s in self._socks) if self._net.Sockets.Count else ()
         return tuple(trsock.TransportSocket(_SocketView(s)) for s in self._net.Sockets)
 
     def close(self):
         self._net.Close()
+        # The caller's listening sockets (sock=) are closed with the server, as CPython's _stop_serving does.
+        socks, self._socks = self._socks, []
+        for sock in socks:
+            sock.close()
 
     async def start_serving(self):
         await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.StartServing()), loop=self._loop)
 
     async def serve_forever(self):
-        await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.ServeForever()), loop=self._loop)
+        try:
+            await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.ServeForever()), loop=self._loop)
+        finally:
+            # As CPython's: serve_forever() ends (cancelled) with the server closed; the .NET side closes it when its
+            # task sees the cancellation, which may come after this.
+            self.close()
 
     async def wait_closed(self):
         await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.WaitClosed()), loop=self._loop)
