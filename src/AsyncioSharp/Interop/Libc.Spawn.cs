@@ -81,6 +81,31 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)]
     internal static partial int kill(int pid, int sig);
 
+    private const int P_PID = 1;
+    private const int WEXITED = 4;
+    private const int WNOWAIT = 0x01000000;
+
+    /// <summary>Room for a siginfo_t (128 bytes on Linux); si_pid is at offset 16 on 64-bit targets.</summary>
+    private const int SiginfoSize = 128;
+
+    [LibraryImport("libc")]
+    private static partial int waitid(int idtype, int id, byte* infop, int options);
+
+    /// <summary>
+    /// True while child <paramref name="pid"/> has not exited: waitid(WNOHANG | WNOWAIT) peeks without reaping; a child
+    /// already reaped (ECHILD) counts as exited.
+    /// </summary>
+    internal static bool ChildRunning(int pid)
+    {
+        var info = stackalloc byte[SiginfoSize];
+        new System.Span<byte>(info, SiginfoSize).Clear();
+        if (waitid(P_PID, pid, info, WEXITED | WNOHANG | WNOWAIT) != 0)
+        {
+            return false;
+        }
+        return *(int*)(info + 16) == 0;
+    }
+
     [LibraryImport("libc")]
     private static partial int gettid();
 

@@ -280,20 +280,7 @@ public sealed class SelectorDatagramTransport : DatagramTransport
     /// <summary>Python's <c>_fatal_error</c>: OSErrors are only logged in debug mode, others go to the handler.</summary>
     internal void FatalError(Exception exc, string message = "Fatal error on transport")
     {
-        if (exc is OSError)
-        {
-            if (_loop.GetDebug())
-            {
-                Log.Debug($"{this}: {message}: {exc}");
-            }
-        }
-        else
-        {
-            _loop.CallExceptionHandler(new Dictionary<string, object?>
-            {
-                ["message"] = message, ["exception"] = exc, ["transport"] = this, ["protocol"] = _protocol,
-            });
-        }
+        FatalErrors.Report(_loop, exc is OSError, this, _protocol, exc, message);
         ForceClose(exc);
     }
 

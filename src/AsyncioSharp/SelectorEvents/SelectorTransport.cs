@@ -143,23 +143,7 @@ internal abstract class SelectorTransport : FlowControlMixin, IForceCloseTranspo
     /// <summary>Python's <c>_fatal_error(exc, message)</c>: OSErrors are expected (the peer went away); others are reported.</summary>
     private protected void FatalError(Exception exc, string message = "Fatal error on transport")
     {
-        if (exc is OSError)
-        {
-            if (_loop.GetDebug())
-            {
-                Log.Debug($"{this}: {message}: {exc.Message}");
-            }
-        }
-        else
-        {
-            _loop.CallExceptionHandler(new Dictionary<string, object?>
-            {
-                ["message"] = message,
-                ["exception"] = exc,
-                ["transport"] = this,
-                ["protocol"] = _protocol,
-            });
-        }
+        FatalErrors.Report(_loop, exc is OSError, this, _protocol, exc, message);
         ForceClose(exc);
     }
 

@@ -19,27 +19,6 @@ internal static class PipeTransports
         return result;
     }
 
-    /// <summary>
-    /// The report half of Python's <c>_fatal_error</c>: an expected error (<paramref name="quiet"/>) is logged in debug
-    /// mode only, any other goes to the loop's exception handler.
-    /// </summary>
-    internal static void ReportFatalError(SelectorEventLoop loop, bool quiet, BaseTransport transport, BaseProtocol? protocol,
-        Exception exc, string message)
-    {
-        if (quiet)
-        {
-            if (loop.GetDebug())
-            {
-                Log.Debug($"{transport}: {message}: {exc}");
-            }
-            return;
-        }
-        loop.CallExceptionHandler(new Dictionary<string, object?>
-        {
-            ["message"] = message, ["exception"] = exc, ["transport"] = transport, ["protocol"] = protocol,
-        });
-    }
-
     /// <summary>Python's <c>_call_connection_lost(exc)</c>: tells the protocol once, then closes the pipe and drops both.</summary>
     internal static void CallConnectionLost<TProtocol>(ref Stream? pipe, ref TProtocol? protocol, Exception? exc)
         where TProtocol : BaseProtocol

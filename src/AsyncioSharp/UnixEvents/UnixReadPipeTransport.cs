@@ -147,7 +147,7 @@ public sealed class UnixReadPipeTransport : ReadTransport
     /// <summary>Python's <c>_fatal_error</c>: EIO (a closed pty) is only logged in debug mode.</summary>
     private void FatalError(OSError exc, string message)
     {
-        PipeTransports.ReportFatalError(_loop, exc.Errno == 5, this, _protocol, exc, message);
+        FatalErrors.Report(_loop, exc.Errno == 5, this, _protocol, exc, message);
         CloseCore(exc);
     }
 

@@ -49,13 +49,19 @@ internal sealed class UnixSubprocessTransport : BaseSubprocessTransport
         Begin();
     }
 
-    private protected override bool ProcRunning => _pid != 0 && !_reaped;
+    private protected override bool ProcRunning => _pid != 0 && ChildAlive();
+
+    /// <summary>
+    /// Python's <c>Popen.poll() is None</c> without reaping (the pidfd or the child watcher does that): the child has
+    /// not exited, so a signal reaches it and not a process that reused its pid.
+    /// </summary>
+    private bool ChildAlive() => !_reaped && Libc.ChildRunning(_pid);
 
     private protected override void ProcSendSignal(int sig)
     {
-        if (_reaped)
+        if (!ChildAlive())
         {
-            // Python's Popen.send_signal() does nothing once the child is reaped.
+            // Python's Popen.send_signal() does nothing once the child exited.
             return;
         }
         if (Libc.kill(_pid, sig) != 0)

@@ -210,7 +210,7 @@ public sealed class UnixWritePipeTransport : WriteTransport
     /// <summary>Python's <c>_fatal_error</c>: OSErrors are only logged in debug mode, others go to the handler.</summary>
     private void FatalError(Exception exc, string message)
     {
-        PipeTransports.ReportFatalError(_loop, exc is OSError, this, _protocol, exc, message);
+        FatalErrors.Report(_loop, exc is OSError, this, _protocol, exc, message);
         CloseCore(exc);
     }
 
