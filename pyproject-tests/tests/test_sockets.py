@@ -12,6 +12,18 @@ from asyncio import trsock
 HOSTED = 'asynciosharp' in sys.modules
 
 
+def _has_ipv6_loopback():
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as probe:
+            probe.bind(('::1', 0))
+        return True
+    except OSError:
+        return False
+
+
+IPV6 = socket.has_ipv6 and _has_ipv6_loopback()
+
+
 class SocketTests(unittest.TestCase):
     def assert_dotnet(self, transport):
         if HOSTED:
@@ -60,6 +72,20 @@ class SocketTests(unittest.TestCase):
             await server.wait_closed()
             self.assertEqual(listener.fileno(), -1)
             self.assertEqual(server.sockets, ())
+
+        self.run_main(main())
+
+    def test_serve_forever_cancelled_closes_the_sock(self):
+        async def main():
+            listener = socket.create_server(('127.0.0.1', 0))
+            server = await asyncio.start_server(lambda r, w: w.close(), sock=listener)
+            serving = asyncio.ensure_future(server.serve_forever())
+            await asyncio.sleep(0)
+            serving.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await serving
+            self.assertFalse(server.is_serving())
+            self.assertEqual(listener.fileno(), -1)
 
         self.run_main(main())
 
@@ -205,6 +231,39 @@ class SocketTests(unittest.TestCase):
 
         self.run_main(main())
 
+    @unittest.skipUnless(IPV6, 'needs IPv6 loopback')
+    def test_ipv6_family_and_addresses(self):
+        async def main():
+            loop = asyncio.get_running_loop()
+            queue = asyncio.Queue()
+
+            class Endpoint(asyncio.DatagramProtocol):
+                def datagram_received(self, data, addr):
+                    queue.put_nowait((data, addr))
+
+            server, _ = await loop.create_datagram_endpoint(Endpoint, local_addr=('::1', 0))
+            address = server.get_extra_info('sockname')
+            self.assertEqual((address[0], len(address)), ('::1', 4))
+            # family=AF_INET6 and no address: an unbound IPv6 socket, sendto() with the 4-tuple.
+            client, _ = await loop.create_datagram_endpoint(asyncio.DatagramProtocol, family=socket.AF_INET6)
+            self.assert_dotnet(client)
+            client.sendto(b'six', address)
+            data, sender = await queue.get()
+            self.assertEqual((data, sender[0], len(sender)), (b'six', '::1', 4))
+            client.close()
+            server.close()
+
+            tcp = await asyncio.start_server(lambda r, w: w.close(), '::1', 0)
+            port = tcp.sockets[0].getsockname()[1]
+            transport, _ = await loop.create_connection(asyncio.Protocol, '::1', port, family=socket.AF_INET6)
+            self.assert_dotnet(transport)
+            self.assertEqual(transport.get_extra_info('peername')[:2], ('::1', port))
+            transport.close()
+            tcp.close()
+            await tcp.wait_closed()
+
+        self.run_main(main())
+
     def test_datagram_sock_and_unix(self):
         async def main():
             loop = asyncio.get_running_loop()
@@ -314,8 +373,10 @@ class SocketTests(unittest.TestCase):
                     with self.assertRaises(exc_type) as caught:
                         await coro
                     self.assertEqual(str(caught.exception), message)
-            with self.assertRaises(TypeError):
+            with self.assertRaises(TypeError) as caught:
                 await loop.create_datagram_endpoint(asyncio.DatagramProtocol, sock=udp, reuse_address=True)
+            self.assertEqual(str(caught.exception), "BaseEventLoop.create_datagram_endpoint() got an unexpected "
+                                                    "keyword argument 'reuse_address'")
             tcp.close()
             udp.close()
 

@@ -24,6 +24,8 @@ internal static unsafe class CApi
     public static delegate* unmanaged<IntPtr, void> Py_DecRef;
     public static delegate* unmanaged<long, IntPtr> PyBool_FromLong;
     public static delegate* unmanaged<nint, IntPtr> PyLong_FromSsize_t;
+    public static delegate* unmanaged<IntPtr, long> PyLong_AsLong;
+    public static delegate* unmanaged<IntPtr> PyErr_Occurred;
     public static delegate* unmanaged<PyMethodDef*, IntPtr, IntPtr, IntPtr> PyCFunction_NewEx;
     public static delegate* unmanaged<void*, byte*, delegate* unmanaged<IntPtr, void>, IntPtr> PyCapsule_New;
     public static delegate* unmanaged<IntPtr, byte*, void*> PyCapsule_GetPointer;
@@ -65,6 +67,8 @@ internal static unsafe class CApi
         Py_DecRef = (delegate* unmanaged<IntPtr, void>)F("Py_DecRef");
         PyBool_FromLong = (delegate* unmanaged<long, IntPtr>)F("PyBool_FromLong");
         PyLong_FromSsize_t = (delegate* unmanaged<nint, IntPtr>)F("PyLong_FromSsize_t");
+        PyLong_AsLong = (delegate* unmanaged<IntPtr, long>)F("PyLong_AsLong");
+        PyErr_Occurred = (delegate* unmanaged<IntPtr>)F("PyErr_Occurred");
         PyCFunction_NewEx = (delegate* unmanaged<PyMethodDef*, IntPtr, IntPtr, IntPtr>)F("PyCFunction_NewEx");
         PyCapsule_New = (delegate* unmanaged<void*, byte*, delegate* unmanaged<IntPtr, void>, IntPtr>)F("PyCapsule_New");
         PyCapsule_GetPointer = (delegate* unmanaged<IntPtr, byte*, void*>)F("PyCapsule_GetPointer");
@@ -176,28 +180,6 @@ internal static unsafe class CApi
             throw FetchError();
         }
         return result;
-    }
-
-    /// <summary>What <see cref="WithBuffer"/> does with the bytes.</summary>
-    public delegate void SpanAction(ReadOnlySpan<byte> data);
-
-    /// <summary>Runs <paramref name="action"/> on the bytes of a bytes-like object (a Python error is thrown as a <see cref="PythonError"/>).</summary>
-    public static void WithBuffer(PyObject data, SpanAction action)
-    {
-        Bind();
-        PyBuffer view;
-        if (PyObject_GetBuffer(Address(data), &view, 0) != 0)
-        {
-            throw FetchError();
-        }
-        try
-        {
-            action(new ReadOnlySpan<byte>(view.buf, checked((int)view.len)));
-        }
-        finally
-        {
-            PyBuffer_Release(&view);
-        }
     }
 
     /// <summary>Sets the current Python exception from a .NET one (see <see cref="PythonProtocol.ToPython"/>).</summary>

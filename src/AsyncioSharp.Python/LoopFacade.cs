@@ -152,7 +152,7 @@ public sealed class LoopFacade
         }
         var owner = Given(sock);
         return _loop.CreateTask(Connected(_loop.CreateConnection(
-            () => MakeProtocol(protocolFactory, makeTransport, owner), host, port, ssl, (AddressFamily)family,
+            () => MakeProtocol(protocolFactory, makeTransport, owner), host, port, ssl, Family(family),
             (ProtocolType)proto, flags, netSock, local, serverHostname, sslHandshakeTimeout, sslShutdownTimeout,
             happyEyeballsDelay, interleave)));
     }
@@ -224,7 +224,7 @@ public sealed class LoopFacade
             netSock = Adopt(sock);
         }
         return _loop.CreateTask(_loop.CreateServer(() => MakeProtocol(protocolFactory, makeTransport), hosts, port,
-            (AddressFamily)family, flags, netSock, backlog, ssl, reuseAddress, reusePort,
+            Family(family), flags, netSock, backlog, ssl, reuseAddress, reusePort,
             sslHandshakeTimeout, sslShutdownTimeout, startServing));
     }
 
@@ -253,7 +253,7 @@ public sealed class LoopFacade
         }
         var owner = Given(sock);
         return _loop.CreateTask(Datagram(_loop.CreateDatagramEndpoint(
-            () => MakeDatagramProtocol(protocolFactory, makeTransport, owner), local, remote, (AddressFamily)family,
+            () => MakeDatagramProtocol(protocolFactory, makeTransport, owner), local, remote, Family(family),
             (ProtocolType)proto, flags, null, reusePort, allowBroadcast, netSock)));
     }
 
@@ -286,6 +286,10 @@ public sealed class LoopFacade
         }
         return items;
     }
+
+    // Python's AF_* value as .NET's AddressFamily: they agree but for AF_INET6 (Linux 10, .NET 23).
+    private static AddressFamily Family(int family) =>
+        family == 10 ? AddressFamily.InterNetworkV6 : (AddressFamily)family;
 
     private static PyObject? Given(PyObject? value) => value is null || value.IsNone() ? null : value;
 
@@ -386,6 +390,15 @@ public sealed class LoopFacade
 
     /// <summary>The .NET transport running on <paramref name="fd"/>, or null (Python's <c>_transports[fd]</c>).</summary>
     public BaseTransport? transport_of(int fd) => _loop.Transports.GetValueOrDefault(fd);
+
+    /// <summary>A builtin function <c>fd_in_use(fd)</c>: whether an open .NET transport runs on fd (see <see cref="NativeTransport.FdInUse"/>).</summary>
+    public PyObject fd_in_use_function()
+    {
+        using (Py.GIL())
+        {
+            return NativeTransport.FdInUse(_loop);
+        }
+    }
 
     /// <summary>Whether a .NET server's Python <c>_waiters</c> is None (closed, no connection left).</summary>
     public static bool server_waiters_done(Server server) => server.WaitersDone;

@@ -9,15 +9,19 @@ namespace AsyncioSharp.Python;
 /// The hot methods of a .NET transport as Python builtin functions (<c>write</c>, <c>is_closing</c>,
 /// <c>get_write_buffer_size</c>, <c>pause_reading</c>, <c>resume_reading</c>, <c>is_reading</c>): each is a
 /// <c>PyCFunction</c> whose C function is an <see cref="UnmanagedCallersOnlyAttribute"/> method here and whose
-/// <c>self</c> is a capsule holding the transport, so a Python call reaches .NET without Python.NET's method binder.
+/// <c>self</c> is a capsule holding the transport, so a Python call reaches .NET without Python.NET's method binder;
+/// likewise a datagram bridge's <c>sendto</c>.
 /// </summary>
 internal static unsafe class NativeTransport
 {
     private const int MethNoArgs = 0x0004;
     private const int MethO = 0x0008;
+    private const int MethFastcall = 0x0080;
     private const int PyBufSimple = 0;
     private static readonly byte* CapsuleName = Utf8("asynciosharp.transport");
     private static CApi.PyMethodDef* _defs;
+    private static CApi.PyMethodDef* _sendtoDef;
+    private static CApi.PyMethodDef* _fdInUseDef;
 
     /// <summary>The names of the functions, in the order <see cref="Functions"/> returns them.</summary>
     public static readonly string[] Names =
@@ -31,8 +35,7 @@ internal static unsafe class NativeTransport
         {
             _defs = Define();
         }
-        var handle = GCHandle.Alloc(transport);
-        var capsule = CApi.PyCapsule_New((void*)GCHandle.ToIntPtr(handle), CapsuleName, &FreeHandle);
+        var capsule = Capsule(transport);
         var items = new PyObject[Names.Length];
         for (var i = 0; i < Names.Length; i++)
         {
@@ -40,6 +43,97 @@ internal static unsafe class NativeTransport
         }
         CApi.Py_DecRef(capsule);
         return new PyTuple(items);
+    }
+
+    /// <summary>
+    /// The datagram bridge's <c>sendto(data, addr)</c> as a Python builtin function (METH_FASTCALL), for the Python
+    /// face to call once it checked the arguments; the caller holds the GIL.
+    /// </summary>
+    public static PyObject Sendto(PythonDatagramProtocol bridge)
+    {
+        CApi.Bind();
+        if (_sendtoDef == null)
+        {
+            _sendtoDef = (CApi.PyMethodDef*)NativeMemory.AllocZeroed((nuint)sizeof(CApi.PyMethodDef));
+            _sendtoDef->ml_name = Utf8("sendto");
+            _sendtoDef->ml_meth = (delegate* unmanaged<IntPtr, IntPtr*, nint, IntPtr>)&SendtoCall;
+            _sendtoDef->ml_flags = MethFastcall;
+        }
+        var capsule = Capsule(bridge);
+        var function = CApi.Steal(CApi.PyCFunction_NewEx(_sendtoDef, capsule, IntPtr.Zero));
+        CApi.Py_DecRef(capsule);
+        return function;
+    }
+
+    /// <summary>
+    /// The <c>write</c> function alone, bound to a write-only transport (a write pipe); the caller holds the GIL.
+    /// </summary>
+    public static PyObject WriteFunction(WriteTransport transport)
+    {
+        CApi.Bind();
+        if (_defs == null)
+        {
+            _defs = Define();
+        }
+        var capsule = Capsule(transport);
+        var function = CApi.Steal(CApi.PyCFunction_NewEx(&_defs[0], capsule, IntPtr.Zero));
+        CApi.Py_DecRef(capsule);
+        return function;
+    }
+
+    /// <summary>
+    /// <c>fd_in_use(fd)</c>: whether an open .NET transport of <paramref name="loop"/> runs on the descriptor (Python's
+    /// <c>_ensure_fd_no_transport</c> asks on every add_reader and sock_* call); the caller holds the GIL.
+    /// </summary>
+    public static PyObject FdInUse(SelectorEventLoop loop)
+    {
+        CApi.Bind();
+        if (_fdInUseDef == null)
+        {
+            _fdInUseDef = (CApi.PyMethodDef*)NativeMemory.AllocZeroed((nuint)sizeof(CApi.PyMethodDef));
+            _fdInUseDef->ml_name = Utf8("fd_in_use");
+            _fdInUseDef->ml_meth = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)&FdInUseCall;
+            _fdInUseDef->ml_flags = MethO;
+        }
+        var capsule = Capsule(loop);
+        var function = CApi.Steal(CApi.PyCFunction_NewEx(_fdInUseDef, capsule, IntPtr.Zero));
+        CApi.Py_DecRef(capsule);
+        return function;
+    }
+
+    [UnmanagedCallersOnly]
+    private static IntPtr FdInUseCall(IntPtr self, IntPtr fd)
+    {
+        var number = CApi.PyLong_AsLong(fd);
+        if (number == -1 && CApi.PyErr_Occurred() != IntPtr.Zero)
+        {
+            return IntPtr.Zero;
+        }
+        var loop = (SelectorEventLoop)GCHandle.FromIntPtr((IntPtr)CApi.PyCapsule_GetPointer(self, CapsuleName)).Target!;
+        var inUse = number is >= 0 and <= int.MaxValue && loop.Transports.TryGetValue((int)number, out var transport)
+                    && !transport.IsClosing();
+        return CApi.PyBool_FromLong(inUse ? 1 : 0);
+    }
+
+    // A capsule holding a GC handle to target, freed with the capsule.
+    private static IntPtr Capsule(object target) =>
+        CApi.PyCapsule_New((void*)GCHandle.ToIntPtr(GCHandle.Alloc(target)), CapsuleName, &FreeHandle);
+
+    [UnmanagedCallersOnly]
+    private static IntPtr SendtoCall(IntPtr self, IntPtr* args, nint nargs)
+    {
+        try
+        {
+            var bridge = (PythonDatagramProtocol)GCHandle.FromIntPtr(
+                (IntPtr)CApi.PyCapsule_GetPointer(self, CapsuleName)).Target!;
+            bridge.SendtoCore(args[0], nargs > 1 ? args[1] : CApi.None);
+            return CApi.NewNone();
+        }
+        catch (Exception e)
+        {
+            CApi.SetError(e);
+            return IntPtr.Zero;
+        }
     }
 
     private static CApi.PyMethodDef* Define()
@@ -72,6 +166,10 @@ internal static unsafe class NativeTransport
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static WriteTransport Writer(IntPtr capsule) =>
+        (WriteTransport)GCHandle.FromIntPtr((IntPtr)CApi.PyCapsule_GetPointer(capsule, CapsuleName)).Target!;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Transport Of(IntPtr capsule) =>
         (Transport)GCHandle.FromIntPtr((IntPtr)CApi.PyCapsule_GetPointer(capsule, CapsuleName)).Target!;
 
@@ -90,12 +188,12 @@ internal static unsafe class NativeTransport
             {
                 if (length > 0)
                 {
-                    Of(self).Write(new ReadOnlySpan<byte>(start, checked((int)length)));
+                    Writer(self).Write(new ReadOnlySpan<byte>(start, checked((int)length)));
                 }
                 return CApi.NewNone();
             }
             CApi.PyErr_Clear();
-            return WriteBuffer(Of(self), data);
+            return WriteBuffer(Writer(self), data);
         }
         catch (Exception e)
         {
@@ -105,7 +203,7 @@ internal static unsafe class NativeTransport
     }
 
     // bytearray, memoryview and the other buffer objects, as CPython's transports accept them.
-    private static IntPtr WriteBuffer(Transport transport, IntPtr data)
+    private static IntPtr WriteBuffer(WriteTransport transport, IntPtr data)
     {
         CApi.PyBuffer view;
         if (CApi.PyObject_GetBuffer(data, &view, PyBufSimple) != 0)

@@ -19,6 +19,8 @@ public sealed unsafe class PythonDatagramProtocol : DatagramProtocol
     private DatagramTransport? _net;
     private EndPoint? _lastFrom;
     private PyObject? _lastAddr;
+    private PyObject? _sentAddr;
+    private EndPoint? _sentEndPoint;
 
     internal PythonDatagramProtocol(LoopFacade facade, PyObject protocol, PyObject makeTransport, PyObject? socket)
     {
@@ -44,17 +46,45 @@ public sealed unsafe class PythonDatagramProtocol : DatagramProtocol
     }
 
     /// <summary>
-    /// Python's <c>transport.sendto(data, addr)</c> once the Python face checked its arguments: <paramref name="data"/>
-    /// is a bytes-like object, <paramref name="addr"/> None, a numeric (host, port[, flowinfo, scope_id]) tuple, or a
-    /// unix path (str, or bytes for the abstract namespace).
+    /// Python's <c>transport.sendto(data, addr)</c> once the Python face checked its arguments (called from the native
+    /// function <see cref="NativeTransport.Sendto"/>, with the GIL): <paramref name="data"/> is a bytes-like object,
+    /// <paramref name="addr"/> None, a numeric (host, port[, flowinfo, scope_id]) tuple, or a unix path (str, or bytes
+    /// for the abstract namespace).
     /// </summary>
-    public void sendto(PyObject data, PyObject? addr)
+    internal void SendtoCore(IntPtr data, IntPtr addr)
     {
-        using (Py.GIL())
+        var endPoint = addr == CApi.None ? null : CachedEndPoint(addr);
+        CApi.PyBuffer view;
+        if (CApi.PyObject_GetBuffer(data, &view, 0) != 0)
         {
-            var endPoint = addr is null || addr.IsNone() ? null : EndPointOf(addr);
-            CApi.WithBuffer(data, bytes => _net!.Sendto(bytes, endPoint));
+            throw CApi.FetchError();
         }
+        try
+        {
+            _net!.Sendto(new ReadOnlySpan<byte>(view.buf, checked((int)view.len)), endPoint);
+        }
+        finally
+        {
+            CApi.PyBuffer_Release(&view);
+        }
+    }
+
+    // A server answering with the addr datagram_received gave it, or a client sending to one address, passes the same
+    // (immutable) tuple again: its endpoint is not parsed again.
+    private EndPoint CachedEndPoint(IntPtr pointer)
+    {
+        if (_lastAddr is not null && CApi.Address(_lastAddr) == pointer)
+        {
+            return _lastFrom!;
+        }
+        if (_sentAddr is null || CApi.Address(_sentAddr) != pointer)
+        {
+            _sentAddr?.Dispose();
+            CApi.Py_IncRef(pointer);
+            _sentAddr = CApi.Steal(pointer);
+            _sentEndPoint = EndPointOf(_sentAddr);
+        }
+        return _sentEndPoint!;
     }
 
     private static EndPoint EndPointOf(PyObject addr)
@@ -84,7 +114,8 @@ public sealed unsafe class PythonDatagramProtocol : DatagramProtocol
         _net = (DatagramTransport)transport;
         using var netPy = transport.ToPython();
         using var self = this.ToPython();
-        this.transport = _makeTransport.Invoke(netPy, protocol, PyObject.None, self, _socket ?? PyObject.None);
+        using var sendto = NativeTransport.Sendto(this);
+        this.transport = _makeTransport.Invoke(netPy, protocol, sendto, self, _socket ?? PyObject.None);
         protocol.InvokeMethod("connection_made", this.transport).Dispose();
     });
 
@@ -145,6 +176,8 @@ public sealed unsafe class PythonDatagramProtocol : DatagramProtocol
         protocol = PyObject.None;
         _lastAddr?.Dispose();
         _lastAddr = null;
+        _sentAddr?.Dispose();
+        _sentAddr = null;
         PythonProtocol.Lost(previous, exc, transport, ref _socket);
     });
 

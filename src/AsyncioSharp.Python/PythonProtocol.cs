@@ -15,7 +15,6 @@ public sealed unsafe class PythonProtocol : Protocol
     private readonly PyObject _makeTransport;
     // The caller's Python socket (sock=) or pipe, closed after connection_lost as CPython's transports close theirs.
     private PyObject? _owned;
-    private BaseTransport? _net;
 
     internal PythonProtocol(LoopFacade facade, PyObject protocol, PyObject makeTransport, PyObject? owned = null)
     {
@@ -92,24 +91,17 @@ public sealed unsafe class PythonProtocol : Protocol
         protocol.InvokeMethod("connection_made", this.transport!).Dispose();
     });
 
-    /// <summary>
-    /// Python's <c>transport.write(data)</c> on a write pipe (stream transports have a native <c>write</c>, see
-    /// <see cref="NativeTransport"/>): <paramref name="data"/> is a bytes-like object.
-    /// </summary>
-    public void write(PyObject data)
-    {
-        using (Py.GIL())
-        {
-            CApi.WithBuffer(data, ((WriteTransport)_net!).Write);
-        }
-    }
-
     /// <summary>Makes <see cref="transport"/> the Python face of <paramref name="net"/>; the caller holds the GIL.</summary>
     internal void Wrap(BaseTransport net)
     {
-        _net = net;
         using var netPy = net.ToPython();
-        using var natives = net is Transport stream ? NativeTransport.Functions(stream) : PyObject.None;
+        // The hot methods as builtin functions: all of them for a stream transport, write for a write pipe.
+        using var natives = net switch
+        {
+            Transport stream => NativeTransport.Functions(stream),
+            WriteTransport pipe => new PyTuple(new[] { NativeTransport.WriteFunction(pipe) }),
+            _ => PyObject.None,
+        };
         using var self = this.ToPython();
         transport = _makeTransport.Invoke(netPy, protocol, natives, self, _owned ?? PyObject.None);
     }

@@ -51,6 +51,37 @@ public class HostingTests
     }
 
     [Fact]
+    public void python_datagram_endpoint_on_a_csharp_run_loop()
+    {
+        // The loop is C#'s: the datagram bridge takes the GIL for each callback (the Python-run loop holds it).
+        var (loop, pyLoop, scope) = Setup("""
+            async def ping():
+                loop = asyncio.get_running_loop()
+                got = loop.create_future()
+                class Echo(asyncio.DatagramProtocol):
+                    def connection_made(self, transport):
+                        self.transport = transport
+                    def datagram_received(self, data, addr):
+                        self.transport.sendto(data.upper(), addr)
+                class Client(asyncio.DatagramProtocol):
+                    def datagram_received(self, data, addr):
+                        got.set_result((data, type(self.transport).__module__))
+                    def connection_made(self, transport):
+                        self.transport = transport
+                server, _ = await loop.create_datagram_endpoint(Echo, local_addr=('127.0.0.1', 0))
+                client, _ = await loop.create_datagram_endpoint(Client, remote_addr=server.get_extra_info('sockname'))
+                client.sendto(b'ping')
+                data, module = await got
+                client.close()
+                server.close()
+                return f'{data.decode()} {module}'
+            """);
+        async Coroutine<string> Main() => (await ToDotnet(scope, pyLoop, "ping()"))!.ToString()!;
+        Assert.Equal("PING asynciosharp._transports", loop.RunUntilComplete(loop.CreateTask(Main())));
+        loop.Close();
+    }
+
+    [Fact]
     public void python_exception_reaches_csharp_as_python_error()
     {
         var (loop, pyLoop, scope) = Setup("async def fail():\n    await asyncio.sleep(0)\n    raise KeyError('k')");

@@ -117,6 +117,8 @@ class EventLoop(unix_events.SelectorEventLoop):
         self._dotnet_tls = _DOTNET_TLS if dotnet_tls is None else dotnet_tls
         self._drain_scheduled = False
         self._pending_exc = None
+        # Whether a .NET transport runs on an fd, as a builtin function (asked on every add_reader and sock_* call).
+        self._fd_in_use = facade.fd_in_use_function()
         facade.bind(self._drain, self._run_handle, self._run_timers)
         super().__init__(_NetSelector(facade))
 
@@ -383,7 +385,8 @@ class EventLoop(unix_events.SelectorEventLoop):
     async def connect_accepted_socket(self, protocol_factory, sock, *, ssl=None, ssl_handshake_timeout=None,
                                       ssl_shutdown_timeout=None):
         if not (self._dotnet_path() and self._dotnet_ssl(ssl)
-                and _dotnet_socket(sock, socket.SOCK_STREAM, _INET_UNIX)):
+                and _dotnet_socket(sock, socket.SOCK_STREAM, _INET_UNIX)
+                and _numbers(ssl_handshake_timeout, ssl_shutdown_timeout)):
             return await super().connect_accepted_socket(
                 protocol_factory, sock, ssl=ssl, ssl_handshake_timeout=ssl_handshake_timeout,
                 ssl_shutdown_timeout=ssl_shutdown_timeout)
@@ -397,7 +400,7 @@ class EventLoop(unix_events.SelectorEventLoop):
                                      server_hostname=None, ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
         if not (self._dotnet_path() and self._dotnet_ssl(ssl)
                 and (server_hostname is None or isinstance(server_hostname, str))
-                and _unix_target(path, sock)):
+                and _unix_target(path, sock) and _numbers(ssl_handshake_timeout, ssl_shutdown_timeout)):
             return await super().create_unix_connection(
                 protocol_factory, path, ssl=ssl, sock=sock, server_hostname=server_hostname,
                 ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout)
@@ -410,7 +413,8 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     async def create_unix_server(self, protocol_factory, path=None, *, sock=None, backlog=100, ssl=None,
                                  ssl_handshake_timeout=None, ssl_shutdown_timeout=None, start_serving=True):
-        if not (self._dotnet_path() and self._dotnet_ssl(ssl, server=True) and _unix_target(path, sock)):
+        if not (self._dotnet_path() and self._dotnet_ssl(ssl, server=True) and _unix_target(path, sock)
+                and _numbers(ssl_handshake_timeout, ssl_shutdown_timeout) and _numbers(backlog, kind=int)):
             return await super().create_unix_server(
                 protocol_factory, path, sock=sock, backlog=backlog, ssl=ssl,
                 ssl_handshake_timeout=ssl_handshake_timeout, ssl_shutdown_timeout=ssl_shutdown_timeout,
@@ -425,7 +429,8 @@ class EventLoop(unix_events.SelectorEventLoop):
     async def create_datagram_endpoint(self, protocol_factory, local_addr=None, remote_addr=None, *, family=0,
                                        proto=0, flags=0, reuse_port=None, allow_broadcast=None, sock=None):
         if not (self._dotnet_path()
-                and _datagram_args(local_addr, remote_addr, family, proto, flags, reuse_port, allow_broadcast, sock)):
+                and _datagram_args(local_addr, remote_addr, family, proto, flags, reuse_port, allow_broadcast, sock)
+                and _numbers(family, proto, flags, kind=int)):
             return await super().create_datagram_endpoint(
                 protocol_factory, local_addr, remote_addr, family=family, proto=proto, flags=flags,
                 reuse_port=reuse_port, allow_broadcast=allow_broadcast, sock=sock)
@@ -467,9 +472,8 @@ class EventLoop(unix_events.SelectorEventLoop):
     def _ensure_fd_no_transport(self, fd):
         super()._ensure_fd_no_transport(fd)
         fileno = fd if isinstance(fd, int) else int(fd.fileno())
-        transport = self._facade.transport_of(fileno)
-        if transport is not None and not transport.IsClosing():
-            raise RuntimeError(f'File descriptor {fd!r} is used by transport {transport!r}')
+        if self._fd_in_use(fileno):
+            raise RuntimeError(f'File descriptor {fd!r} is used by transport {self._facade.transport_of(fileno)!r}')
 
     async def start_tls(self, transport, protocol, sslcontext, *, server_side=False, server_hostname=None,
                         ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
@@ -540,6 +544,13 @@ class EventLoop(unix_events.SelectorEventLoop):
 
 _INET_UNIX = (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX)
 
+
+def _cpython_qualnames(names):
+    """Python's own argument errors (an unexpected keyword...) name the method as CPython's loop does."""
+    for name in names:
+        owner = next(cls for cls in unix_events._UnixSelectorEventLoop.__mro__ if name in cls.__dict__)
+        getattr(EventLoop, name).__qualname__ = f'{owner.__name__}.{name}'
+
 # Loop methods CPython's connection code calls: patched on the instance, they keep connections on CPython's path.
 _PATCHABLE = frozenset(('getaddrinfo', 'getnameinfo', 'sock_connect', 'sock_accept', '_ensure_resolved',
                         '_start_serving', '_stop_serving', '_make_socket_transport', '_make_datagram_transport',
@@ -596,6 +607,10 @@ def _datagram_args(local_addr, remote_addr, family, proto, flags, reuse_port, al
     if not (local_addr or remote_addr):
         return family != 0
     return all(a is None or _host_port(a) for a in (local_addr, remote_addr))
+
+
+_cpython_qualnames(('create_connection', 'create_server', 'connect_accepted_socket', 'create_unix_connection',
+                    'create_unix_server', 'create_datagram_endpoint', 'connect_read_pipe', 'connect_write_pipe'))
 
 
 class EventLoopPolicy(unix_events.DefaultEventLoopPolicy):

@@ -23,7 +23,43 @@ __all__ = ('Transport', 'DatagramTransport', 'ReadPipeTransport', 'WritePipeTran
 _NATIVE = ('write', 'is_closing', 'get_write_buffer_size', 'pause_reading', 'resume_reading', 'is_reading')
 
 
-class Transport(transports._FlowControlMixin):
+class _Face:
+    """What every Python face of a .NET transport shares: the .NET transport (_net) and the bridge that drives the
+    Python protocol (_bridge)."""
+
+    __slots__ = ()
+
+    def close(self):
+        self._net.Close()
+
+    def get_protocol(self):
+        return self._protocol
+
+    def set_protocol(self, protocol):
+        self._bridge.replace_protocol(protocol)
+        self._protocol = protocol
+
+    def __repr__(self):
+        return f'<asynciosharp.{type(self).__name__} {self._net}>'
+
+
+class _WriteFace(_Face):
+    """The write side's share: abort and the write buffer limits, all the .NET transport's."""
+
+    __slots__ = ()
+
+    def abort(self):
+        self._net.Abort()
+
+    def set_write_buffer_limits(self, high=None, low=None):
+        self._net.SetWriteBufferLimits(high, low)
+
+    def get_write_buffer_limits(self):
+        limits = self._net.GetWriteBufferLimits()
+        return (limits.Item1, limits.Item2)
+
+
+class Transport(_WriteFace, transports._FlowControlMixin):
     """The snake_case transport handed to a Python protocol whose connection the .NET loop drives.
 
     The methods named in _NATIVE are slots holding builtin functions bound to the .NET transport: a call costs what a
@@ -32,7 +68,8 @@ class Transport(transports._FlowControlMixin):
     CPython's socket transports.
     """
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache') + _NATIVE
+    # A __dict__ as well: programs and tests set attributes on transports (CPython's have no __slots__).
+    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '__dict__') + _NATIVE
 
     _sendfile_compatible = constants._SendfileMode.TRY_NATIVE
 
@@ -63,12 +100,6 @@ class Transport(transports._FlowControlMixin):
         self._extra_cache[name] = value
         return default if value is None else value
 
-    def close(self):
-        self._net.Close()
-
-    def abort(self):
-        self._net.Abort()
-
     def writelines(self, list_of_data):
         self.write(b''.join(list_of_data))
 
@@ -78,28 +109,12 @@ class Transport(transports._FlowControlMixin):
     def can_write_eof(self):
         return self._net.CanWriteEof()
 
-    def set_write_buffer_limits(self, high=None, low=None):
-        self._net.SetWriteBufferLimits(high, low)
-
-    def get_write_buffer_limits(self):
-        limits = self._net.GetWriteBufferLimits()
-        return (limits.Item1, limits.Item2)
-
-    def get_protocol(self):
-        return self._protocol
-
-    def set_protocol(self, protocol):
-        self._bridge.replace_protocol(protocol)
-        self._protocol = protocol
-
     _sock = property(lambda self: _python_socket(self))
 
     @property
     def _protocol_paused(self):
         return LoopFacade.protocol_paused(self._net)
 
-    def __repr__(self):
-        return f'<asynciosharp.Transport {self._net}>'
 
 
 class SSLTransport(Transport):
@@ -174,22 +189,24 @@ def make_transport(net, protocol, natives, bridge, sock=None):
     they were handed and the caller's socket, if any)."""
     name = net.GetType().Name
     if name == 'SelectorDatagramTransport':
-        return DatagramTransport(net, protocol, bridge, sock)
+        return DatagramTransport(net, protocol, natives, bridge, sock)
     if name == 'UnixReadPipeTransport':
         return ReadPipeTransport(net, protocol, bridge, sock)
     if name == 'UnixWritePipeTransport':
-        return WritePipeTransport(net, protocol, bridge, sock)
+        return WritePipeTransport(net, protocol, natives, bridge, sock)
     cls = SSLTransport if name == '_SSLProtocolTransport' else Transport
     return cls(net, protocol, natives, bridge, sock)
 
 
-class DatagramTransport(transports.Transport):
+class DatagramTransport(_WriteFace, transports.Transport):
     """The snake_case datagram transport handed to a Python DatagramProtocol whose endpoint the .NET loop drives."""
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '_address')
+    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '_address', '_sendto', '__dict__')
 
-    def __init__(self, net, protocol, bridge, sock=None):
+    def __init__(self, net, protocol, sendto, bridge, sock=None):
         super().__init__()
+        # The bridge's sendto as a builtin function (AsyncioSharp.Python.NativeTransport.Sendto).
+        self._sendto = sendto
         self._net = net
         self._protocol = protocol
         self._bridge = bridge
@@ -218,13 +235,7 @@ class DatagramTransport(transports.Transport):
             addr = None
         elif isinstance(addr, tuple) and addr and isinstance(addr[0], str):
             addr = _numeric_address(self, addr)
-        self._bridge.sendto(data, addr)
-
-    def close(self):
-        self._net.Close()
-
-    def abort(self):
-        self._net.Abort()
+        self._sendto(data, addr)
 
     def is_closing(self):
         return self._net.IsClosing()
@@ -232,27 +243,10 @@ class DatagramTransport(transports.Transport):
     def get_write_buffer_size(self):
         return self._net.GetWriteBufferSize()
 
-    def set_write_buffer_limits(self, high=None, low=None):
-        self._net.SetWriteBufferLimits(high, low)
-
-    def get_write_buffer_limits(self):
-        limits = self._net.GetWriteBufferLimits()
-        return (limits.Item1, limits.Item2)
-
-    def get_protocol(self):
-        return self._protocol
-
-    def set_protocol(self, protocol):
-        self._bridge.replace_protocol(protocol)
-        self._protocol = protocol
-
     _sock = property(lambda self: _python_socket(self))
 
-    def __repr__(self):
-        return f'<asynciosharp.DatagramTransport {self._net}>'
 
-
-class _PipeTransport:
+class _PipeTransport(_Face):
     """What the two pipe faces share: the .NET pipe transport, and the caller's pipe object (extra 'pipe'), which
     the bridge closes after connection_lost."""
 
@@ -272,24 +266,11 @@ class _PipeTransport:
     def is_closing(self):
         return self._net.IsClosing()
 
-    def close(self):
-        self._net.Close()
-
-    def get_protocol(self):
-        return self._protocol
-
-    def set_protocol(self, protocol):
-        self._bridge.replace_protocol(protocol)
-        self._protocol = protocol
-
-    def __repr__(self):
-        return f'<asynciosharp.{type(self).__name__} {self._net}>'
-
 
 class ReadPipeTransport(_PipeTransport, transports.ReadTransport):
     """The read end of a pipe (CPython's _UnixReadPipeTransport) on the .NET UnixReadPipeTransport."""
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_pipe')
+    __slots__ = ('_net', '_protocol', '_bridge', '_pipe', '__dict__')
 
     def __init__(self, net, protocol, bridge, pipe):
         transports.ReadTransport.__init__(self, {'pipe': pipe})
@@ -305,20 +286,22 @@ class ReadPipeTransport(_PipeTransport, transports.ReadTransport):
         self._net.ResumeReading()
 
 
-class WritePipeTransport(_PipeTransport, transports.WriteTransport):
+class WritePipeTransport(_PipeTransport, _WriteFace, transports.WriteTransport):
     """The write end of a pipe (CPython's _UnixWritePipeTransport) on the .NET UnixWritePipeTransport."""
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_pipe')
+    __slots__ = ('_net', '_protocol', '_bridge', '_pipe', '_write', '__dict__')
 
-    def __init__(self, net, protocol, bridge, pipe):
+    def __init__(self, net, protocol, natives, bridge, pipe):
         transports.WriteTransport.__init__(self, {'pipe': pipe})
         self._init(net, protocol, bridge, pipe)
+        # The .NET transport's write as a builtin function (AsyncioSharp.Python.NativeTransport.WriteFunction).
+        self._write, = natives
 
     def write(self, data):
         # As CPython's pipe transport: an assertion, not a TypeError.
         assert isinstance(data, (bytes, bytearray, memoryview)), repr(data)
         if data:
-            self._bridge.write(data)
+            self._write(data)
 
     def writelines(self, list_of_data):
         self.write(b''.join(list_of_data))
@@ -329,18 +312,8 @@ class WritePipeTransport(_PipeTransport, transports.WriteTransport):
     def can_write_eof(self):
         return True
 
-    def abort(self):
-        self._net.Abort()
-
     def get_write_buffer_size(self):
         return self._net.GetWriteBufferSize()
-
-    def set_write_buffer_limits(self, high=None, low=None):
-        self._net.SetWriteBufferLimits(high, low)
-
-    def get_write_buffer_limits(self):
-        limits = self._net.GetWriteBufferLimits()
-        return (limits.Item1, limits.Item2)
 
 
 def _numeric_address(transport, addr):
@@ -406,6 +379,7 @@ class Server(events.AbstractServer):
 
     def close(self):
         self._net.Close()
+        # The caller's listening sockets (sock=) are closed with the server, as CPython's _stop_serving does.
         socks, self._socks = self._socks, []
         for sock in socks:
             sock.close()
@@ -414,7 +388,12 @@ class Server(events.AbstractServer):
         await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.StartServing()), loop=self._loop)
 
     async def serve_forever(self):
-        await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.ServeForever()), loop=self._loop)
+        try:
+            await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.ServeForever()), loop=self._loop)
+        finally:
+            # As CPython's: serve_forever() ends (cancelled) with the server closed; the .NET side closes it when its
+            # task sees the cancellation, which may come after this.
+            self.close()
 
     async def wait_closed(self):
         await wrap_dotnet_future(self._loop.dotnet_loop.CreateTask(self._net.WaitClosed()), loop=self._loop)
