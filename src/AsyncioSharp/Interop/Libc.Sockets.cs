@@ -34,6 +34,31 @@ internal static unsafe partial class Libc
         return (int)n;
     }
 
+    [LibraryImport("libc", EntryPoint = "readv")]
+    private static partial nint readv(int fd, IoVec* iov, int iovcnt);
+
+    /// <summary>Receives into <paramref name="first"/>, then what does not fit into <paramref name="second"/>, in one call, as <see cref="Recv"/>.</summary>
+    internal static int RecvSplit(int fd, Span<byte> first, Span<byte> second, out int errno)
+    {
+        nint n;
+        fixed (byte* p = first)
+        fixed (byte* q = second)
+        {
+            var iov = stackalloc IoVec[2];
+            iov[0] = new IoVec { Base = p, Length = first.Length };
+            iov[1] = new IoVec { Base = q, Length = second.Length };
+            n = readv(fd, iov, 2);
+        }
+        errno = n < 0 ? Marshal.GetLastSystemError() : 0;
+        return (int)n;
+    }
+
+    private struct IoVec
+    {
+        public byte* Base;
+        public nint Length;
+    }
+
     /// <summary>Python's <c>sock.send(data)</c> on a non-blocking socket's descriptor (no SIGPIPE): the count sent, or -1 with the errno.</summary>
     internal static int Send(int fd, ReadOnlySpan<byte> data, out int errno)
     {

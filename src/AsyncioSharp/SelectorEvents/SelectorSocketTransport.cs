@@ -65,9 +65,10 @@ internal sealed class SelectorSocketTransport : SelectorTransport, IStartTlsComp
             return;
         }
         Memory<byte> buf;
+        Memory<byte> direct = default;
         try
         {
-            buf = protocol.GetBuffer(-1);
+            buf = protocol is SSLProtocol tls ? tls.GetBuffers(out direct) : protocol.GetBuffer(-1);
             if (buf.Length == 0)
             {
                 throw new RuntimeError("get_buffer() returned an empty buffer");
@@ -78,7 +79,7 @@ internal sealed class SelectorSocketTransport : SelectorTransport, IStartTlsComp
             FatalError(exc, "Fatal error: protocol.get_buffer() call failed.");
             return;
         }
-        var nbytes = Recv(buf.Span, out var errno);
+        var nbytes = direct.IsEmpty ? Recv(buf.Span, out var errno) : RecvSplit(direct.Span, buf.Span, out errno);
         if (nbytes < 0)
         {
             ReadFailed(errno);

@@ -226,6 +226,17 @@ internal abstract class SelectorTransport : FlowControlMixin, IForceCloseTranspo
         return Libc.Recv(_sockFd, buf, out errno);
     }
 
+    /// <summary><see cref="Recv"/> into <paramref name="first"/>, then <paramref name="second"/>, in one call.</summary>
+    private protected int RecvSplit(Span<byte> first, Span<byte> second, out int errno)
+    {
+        if (_sockHandle.IsClosed)
+        {
+            errno = Errno.EBADF;
+            return -1;
+        }
+        return Libc.RecvSplit(_sockFd, first, second, out errno);
+    }
+
     /// <summary>Python's <c>sock.send(data)</c>: the count sent, or -1 with the errno (EBADF once the socket is closed).</summary>
     private protected int Send(ReadOnlySpan<byte> data, out int errno)
     {

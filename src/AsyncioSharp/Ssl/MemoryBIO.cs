@@ -21,6 +21,8 @@ public sealed class MemoryBIO
     private ReadWaiter? _spareWaiter;
     // Where the bytes handed out by GetWriteBuffer start, until Commit; -1 when none are out.
     private int _reservedOffset = -1;
+    // GetWriteBuffers handed out the waiting read's own destination too, until Commit.
+    private bool _reservedDirect;
 
     /// <summary>Python's <c>pending</c>: the number of bytes buffered.</summary>
     public int Pending
@@ -103,29 +105,55 @@ public sealed class MemoryBIO
     {
         lock (_gate)
         {
-            if (_count == 0)
-            {
-                _start = 0;
-            }
-            if (_buffer.Length - _start - _count < size)
-            {
-                var target = _count + size > _buffer.Length ? GC.AllocateUninitializedArray<byte>(Math.Max(_count + size, _buffer.Length * 2)) : _buffer;
-                Buffer.BlockCopy(_buffer, _start, target, 0, _count);
-                _buffer = target;
-                _start = 0;
-            }
-            _reservedOffset = _start + _count;
-            return _buffer.AsMemory(_reservedOffset);
+            _reservedDirect = false;
+            return Room(size);
         }
     }
 
-    /// <summary>The <paramref name="nbytes"/> received into <see cref="GetWriteBuffer"/>'s room, before <see cref="Commit"/> or <see cref="Drop"/>.</summary>
-    internal ReadOnlySpan<byte> Received(int nbytes)
+    /// <summary>
+    /// <see cref="GetWriteBuffer"/>, and before that room, in <paramref name="direct"/>, the destination of the read
+    /// that waits, if any (nothing is buffered then): the first bytes received land where the reader wants them and
+    /// Commit completes the read with them, uncopied; the rest goes to the room.
+    /// </summary>
+    internal Memory<byte> GetWriteBuffers(int size, out Memory<byte> direct)
     {
         lock (_gate)
         {
-            Reserve(nbytes);
-            return _buffer.AsSpan(_reservedOffset, nbytes);
+            _reservedDirect = _waiter is not null;
+            direct = _waiterBuffer;
+            return Room(size);
+        }
+    }
+
+    private Memory<byte> Room(int size)
+    {
+        if (_count == 0)
+        {
+            _start = 0;
+        }
+        if (_buffer.Length - _start - _count < size)
+        {
+            var target = _count + size > _buffer.Length ? GC.AllocateUninitializedArray<byte>(Math.Max(_count + size, _buffer.Length * 2)) : _buffer;
+            Buffer.BlockCopy(_buffer, _start, target, 0, _count);
+            _buffer = target;
+            _start = 0;
+        }
+        _reservedOffset = _start + _count;
+        return _buffer.AsMemory(_reservedOffset);
+    }
+
+    /// <summary>
+    /// The <paramref name="nbytes"/> received into <see cref="GetWriteBuffers"/>'s direct destination
+    /// (<paramref name="first"/>) and room (<paramref name="second"/>), before <see cref="Commit"/> or <see cref="Drop"/>.
+    /// </summary>
+    internal void Received(int nbytes, out ReadOnlySpan<byte> first, out ReadOnlySpan<byte> second)
+    {
+        lock (_gate)
+        {
+            var direct = _reservedDirect ? Math.Min(nbytes, _waiterBuffer.Length) : 0;
+            first = _waiterBuffer.Span[..direct];
+            Reserve(nbytes - direct);
+            second = _buffer.AsSpan(_reservedOffset, nbytes - direct);
         }
     }
 
@@ -135,6 +163,7 @@ public sealed class MemoryBIO
         lock (_gate)
         {
             _reservedOffset = -1;
+            _reservedDirect = false;
         }
     }
 
@@ -143,7 +172,7 @@ public sealed class MemoryBIO
         if (_reservedOffset < 0)
         {
             // Nothing was received into the room (CPython's buffer_updated without get_buffer): zeros, as a fresh buffer holds.
-            GetWriteBuffer(nbytes).Span[..nbytes].Clear();
+            Room(nbytes).Span[..nbytes].Clear();
         }
     }
 
@@ -154,35 +183,66 @@ public sealed class MemoryBIO
         var delivered = 0;
         lock (_gate)
         {
-            Reserve(nbytes);
-            var offset = _reservedOffset;
-            _reservedOffset = -1;
-            if (_eofWritten)
+            if (_reservedDirect && nbytes > 0)
             {
-                throw new SSLError(1, "cannot write() after write_eof()");
-            }
-            var data = _buffer.AsSpan(offset, nbytes);
-            if (_waiter is not null && nbytes > 0)
-            {
-                delivered = Math.Min(nbytes, _waiterBuffer.Length);
-                data[..delivered].CopyTo(_waiterBuffer.Span);
-                data = data[delivered..];
+                if (_eofWritten)
+                {
+                    throw new SSLError(1, "cannot write() after write_eof()");
+                }
+                if (_waiter is null)
+                {
+                    throw new InvalidOperationException("the read whose destination received these bytes was completed by a write");
+                }
+                // The waiting read takes the first bytes; the rest is appended before it completes (it reads them next).
                 waiter = _waiter;
+                delivered = Math.Min(nbytes, _waiterBuffer.Length);
                 _waiter = null;
                 _waiterBuffer = default;
+                _reservedDirect = false;
+                CommitToBuffer(nbytes - delivered, out _);
             }
-            if (_count == 0)
+            else
             {
-                _start = offset + delivered;
+                _reservedDirect = false;
+                delivered = CommitToBuffer(nbytes, out waiter);
             }
-            else if (offset != _start + _count)
-            {
-                // Bytes were taken meanwhile and the rest moved: put these after them.
-                data.CopyTo(_buffer.AsSpan(_start + _count));
-            }
-            _count += data.Length;
         }
         Complete(waiter, delivered);
+    }
+
+    /// <summary>The part of <see cref="Commit"/> for bytes received into the BIO's own room; returns how many went to <paramref name="waiter"/>.</summary>
+    private int CommitToBuffer(int nbytes, out ReadWaiter? waiter)
+    {
+        waiter = null;
+        var delivered = 0;
+        Reserve(nbytes);
+        var offset = _reservedOffset;
+        _reservedOffset = -1;
+        if (_eofWritten)
+        {
+            throw new SSLError(1, "cannot write() after write_eof()");
+        }
+        var data = _buffer.AsSpan(offset, nbytes);
+        if (_waiter is not null && nbytes > 0)
+        {
+            delivered = Math.Min(nbytes, _waiterBuffer.Length);
+            data[..delivered].CopyTo(_waiterBuffer.Span);
+            data = data[delivered..];
+            waiter = _waiter;
+            _waiter = null;
+            _waiterBuffer = default;
+        }
+        if (_count == 0)
+        {
+            _start = offset + delivered;
+        }
+        else if (offset != _start + _count)
+        {
+            // Bytes were taken meanwhile and the rest moved: put these after them.
+            data.CopyTo(_buffer.AsSpan(_start + _count));
+        }
+        _count += data.Length;
+        return delivered;
     }
 
     /// <summary>Python's <c>read(n=-1)</c>: up to n buffered bytes (all of them when n is negative).</summary>

@@ -400,7 +400,7 @@ public sealed class SSLObject
         _driving++;
         try
         {
-            if (_rejectedEarly || (_serverCertificate is not null && !VerifyEarly(_incoming.Received(nbytes))))
+            if (_rejectedEarly || (_serverCertificate is not null && !VerifyEarlyReceived(nbytes)))
             {
                 _incoming.Drop();
                 return;
@@ -411,6 +411,12 @@ public sealed class SSLObject
         {
             _driving--;
         }
+    }
+
+    private bool VerifyEarlyReceived(int nbytes)
+    {
+        _incoming.Received(nbytes, out var first, out var second);
+        return VerifyEarly(first) && (second.IsEmpty || _serverCertificate is null || VerifyEarly(second));
     }
 
     /// <summary>Writes ciphertext from the peer to the incoming BIO; operations it lets finish are seen by the caller's next step.</summary>

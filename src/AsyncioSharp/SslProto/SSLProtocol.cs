@@ -53,6 +53,9 @@ public sealed class SSLProtocol : BufferedProtocol
     private readonly LinkedList<ReadOnlyMemory<byte>> _writeBacklog = new();
     // The receive room offered to the transport below: doubled while reads fill it.
     private int _receiveRoom = 32 * 1024;
+    private int _lastReceived;
+    // How much of the last buffer offered was the TLS stream's own read destination (not receive room).
+    private int _directOffered;
     private Future? _waiter;
     private BaseProtocol? _appProtocol;
     private _SSLProtocolTransport? _appTransport;
@@ -230,13 +233,38 @@ public sealed class SSLProtocol : BufferedProtocol
     public override Memory<byte> GetBuffer(int sizehint)
     {
         var want = sizehint <= 0 || sizehint > MaxSize ? _receiveRoom : Math.Min(sizehint, _receiveRoom);
+        _directOffered = 0;
         return _incoming.GetWriteBuffer(want);
+    }
+
+    /// <summary>
+    /// <see cref="GetBuffer"/> for a transport that can receive into two buffers at once: first
+    /// <paramref name="direct"/> (when not empty), then the returned room; <see cref="BufferUpdated"/> takes the total.
+    /// Once wrapped, while the TLS stream waits for ciphertext, the first bytes go where its read wants them, so they
+    /// are not copied again. When the last receive fitted there, that destination alone is returned: one buffer is
+    /// received into at less cost than two.
+    /// </summary>
+    internal Memory<byte> GetBuffers(out Memory<byte> direct)
+    {
+        if (_state != SSLProtocolState.WRAPPED)
+        {
+            direct = default;
+            return GetBuffer(-1);
+        }
+        var room = _incoming.GetWriteBuffers(_receiveRoom, out direct);
+        _directOffered = direct.Length;
+        if (!direct.IsEmpty && _lastReceived < direct.Length)
+        {
+            (room, direct) = (direct, default);
+        }
+        return room;
     }
 
     /// <summary>Python's <c>buffer_updated(nbytes)</c>: ciphertext arrived; the current state's step runs.</summary>
     public override void BufferUpdated(int nbytes)
     {
-        if (nbytes >= _receiveRoom && _receiveRoom < MaxSize)
+        _lastReceived = nbytes;
+        if (nbytes - _directOffered >= _receiveRoom && _receiveRoom < MaxSize)
         {
             _receiveRoom *= 2;
         }
