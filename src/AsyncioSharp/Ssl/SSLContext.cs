@@ -262,6 +262,20 @@ public class SSLContext
     }
 
     /// <summary>The chain policy a peer's certificate is checked against: the loaded CAs, the system store, or both.</summary>
+    // The system's trusted roots, read once per context: opening the store per handshake cost each handshake.
+    private X509Certificate2Collection? _systemRoots;
+
+    private X509Certificate2Collection SystemRoots()
+    {
+        if (_systemRoots is null)
+        {
+            using var store = new X509Store(StoreName.Root, StoreLocation.LocalMachine);
+            store.Open(OpenFlags.ReadOnly);
+            _systemRoots = store.Certificates;
+        }
+        return _systemRoots;
+    }
+
     internal X509ChainPolicy ChainPolicy(bool peerIsServer)
     {
         var policy = new X509ChainPolicy
@@ -276,9 +290,7 @@ public class SSLContext
             policy.CustomTrustStore.AddRange(_trusted);
             if (_useSystemTrust)
             {
-                using var store = new X509Store(StoreName.Root, StoreLocation.LocalMachine);
-                store.Open(OpenFlags.ReadOnly);
-                policy.CustomTrustStore.AddRange(store.Certificates);
+                policy.CustomTrustStore.AddRange(SystemRoots());
             }
         }
         else if (!_useSystemTrust)
