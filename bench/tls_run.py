@@ -12,6 +12,7 @@ import time
 from run import BENCH_DLL, HERE, SECONDS, SYS_PY, cpu_seconds
 
 TLS_LOAD = HERE / "c/tls_load"
+TLS_CEILING = HERE / "c/tls_echo_server"
 
 
 def make_cert(directory):
@@ -45,9 +46,11 @@ def measure(cmd, port, load_args):
 
 def main():
     subprocess.run(["gcc", "-O2", "-o", TLS_LOAD, HERE / "c/tls_load.c", "-lssl", "-lcrypto"], check=True)
+    subprocess.run(["gcc", "-O2", "-o", TLS_CEILING, HERE / "c/tls_echo_server.c", "-lssl", "-lcrypto"], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         cert, key = make_cert(pathlib.Path(tmp))
         servers = [
+            ("C OpenSSL epoll (ceiling)", [TLS_CEILING, "PORT", cert, key]),
             ("CPython asyncio", [SYS_PY, HERE / "tls_echo_server.py", "PORT", cert, key]),
             ("uvloop", [SYS_PY, HERE / "tls_echo_server.py", "PORT", cert, key, "uvloop"]),
             ("AsyncioSharp (C#)", ["dotnet", BENCH_DLL, "tls-echo", "PORT", cert, key]),
@@ -70,7 +73,7 @@ def main():
             rate, cpu = results[(name, label)]
             cells += [f"{rate:,.0f}/s", f"{cpu:.1f} µs" if cpu < 100 else f"{cpu:.0f} µs"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    for peer in ("uvloop", "CPython asyncio"):
+    for peer in ("C OpenSSL epoll (ceiling)", "uvloop", "CPython asyncio"):
         cells = []
         for _, label in cases:
             (r, c), (pr, pc) = results[("AsyncioSharp (C#)", label)], results[(peer, label)]
