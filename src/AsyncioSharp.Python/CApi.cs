@@ -105,6 +105,21 @@ internal static unsafe class CApi
         return None;
     }
 
+    /// <summary>A new <c>bytes</c> object holding a copy of <paramref name="data"/>; a Python error becomes a .NET one.</summary>
+    public static IntPtr NewBytes(ReadOnlySpan<byte> data)
+    {
+        IntPtr bytes;
+        fixed (byte* start = data)
+        {
+            bytes = PyBytes_FromStringAndSize(start, data.Length);
+        }
+        if (bytes == IntPtr.Zero)
+        {
+            throw FetchError();
+        }
+        return bytes;
+    }
+
     /// <summary>The raw pointer of a Python.NET object (still owned by it).</summary>
     public static IntPtr Address(PyObject obj)
     {

@@ -143,15 +143,7 @@ public sealed unsafe class PythonDatagramProtocol : DatagramProtocol
             _lastAddr = PythonProtocol.Address(addr);
             _lastFrom = addr;
         }
-        IntPtr bytes;
-        fixed (byte* start = data)
-        {
-            bytes = CApi.PyBytes_FromStringAndSize(start, data.Length);
-        }
-        if (bytes == IntPtr.Zero)
-        {
-            throw CApi.FetchError();
-        }
+        var bytes = CApi.NewBytes(data);
         try
         {
             CApi.Py_DecRef(CApi.CallMethod(CApi.Address(protocol), Names.DatagramReceived, bytes, CApi.Address(_lastAddr)));

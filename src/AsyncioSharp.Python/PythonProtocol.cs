@@ -132,15 +132,7 @@ public sealed unsafe class PythonProtocol : Protocol
     // The hot path: bytes made and the method called through the C API (the loop thread holds the GIL).
     private void DataReceivedCore(ReadOnlySpan<byte> data)
     {
-        IntPtr bytes;
-        fixed (byte* start = data)
-        {
-            bytes = CApi.PyBytes_FromStringAndSize(start, data.Length);
-        }
-        if (bytes == IntPtr.Zero)
-        {
-            throw CApi.FetchError();
-        }
+        var bytes = CApi.NewBytes(data);
         try
         {
             if (_buffered)
