@@ -76,7 +76,7 @@ public static class Micro
         ("sleep0", Sleep0, 500_000),
     };
 
-    private static async Coroutine<Dictionary<string, double>> Main(string? only)
+    private static async Coroutine<Dictionary<string, double>> RunAll(string? only)
     {
         var results = new Dictionary<string, double>();
         foreach (var (name, fn, n) in Benches.Where(b => only is null || b.Name == only))
@@ -100,5 +100,5 @@ public static class Micro
     }
 
     /// <summary>Runs every micro-benchmark (or the one named) and returns operations per second by name.</summary>
-    public static Dictionary<string, double> Run(string? only) => Asyncio.Run(Main(only));
+    public static Dictionary<string, double> Run(string? only) => Asyncio.Run(RunAll(only));
 }
