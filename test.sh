@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the .NET test projects, then the Python tests (under stock CPython and under asynciosharp),
-# and ends with one line counting them all.
+# Runs every test: the .NET test projects, then the Python tests (under stock CPython, under asynciosharp, and under
+# asynciosharp with CPython's transports), and ends with one line counting them all.
 set -euo pipefail
 cd "$(dirname "$0")"
 log=$(mktemp)
@@ -10,6 +10,9 @@ dotnet test AsyncioSharp.sln -c Release --nologo -v q 2>&1 | tee -a "$log"
 dotnet build src/AsyncioSharp.Runner -c Release --nologo -v q >/dev/null
 (cd pyproject-tests && python3 -m unittest discover -s tests -t . -v) 2>&1 | tee -a "$log"
 (cd pyproject-tests && dotnet ../src/AsyncioSharp.Runner/bin/Release/net10.0/AsyncioSharp.Runner.dll -m unittest discover -s tests -t . -v) 2>&1 | tee -a "$log"
+# Once more with the opt-outs: CPython's own transports and sslproto on the .NET loop.
+(cd pyproject-tests && ASYNCIOSHARP_TRANSPORTS=cpython ASYNCIOSHARP_TLS=cpython \
+  dotnet ../src/AsyncioSharp.Runner/bin/Release/net10.0/AsyncioSharp.Runner.dll -m unittest discover -s tests -t . -v) 2>&1 | tee -a "$log"
 python3 - "$log" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
