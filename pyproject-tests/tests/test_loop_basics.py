@@ -45,6 +45,24 @@ class CallbackTests(unittest.IsolatedAsyncioTestCase):
         await asyncio.sleep(0)
         self.assertEqual(order, list(range(10)))
 
+    async def test_callback_exception_goes_to_the_exception_handler(self):
+        loop = asyncio.get_running_loop()
+        seen = []
+        loop.set_exception_handler(lambda loop, context: seen.append(context))
+        error = ValueError('boom')
+
+        def fail():
+            raise error
+
+        handle = loop.call_soon(fail)
+        loop.call_soon(seen.append, 'next callback ran')
+        await asyncio.sleep(0)
+        loop.set_exception_handler(None)
+        self.assertEqual(seen[1], 'next callback ran')
+        self.assertIs(seen[0]['exception'], error)
+        self.assertIs(seen[0]['handle'], handle)
+        self.assertRegex(seen[0]['message'], r'^Exception in callback .*fail\(\) at ')
+
     async def test_callbacks_scheduled_during_iteration_wait(self):
         loop = asyncio.get_running_loop()
         order = []

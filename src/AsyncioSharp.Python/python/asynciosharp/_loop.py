@@ -12,6 +12,7 @@ import threading
 
 from asyncio import base_events
 from asyncio import events
+from asyncio import format_helpers
 from asyncio import exceptions
 from asyncio import selector_events
 from asyncio import unix_events
@@ -30,6 +31,15 @@ __all__ = ('EventLoop', 'EventLoopPolicy')
 # the .NET TLS (SSLProtocol over SslStream).
 _DOTNET_TRANSPORTS = os.environ.get('ASYNCIOSHARP_TRANSPORTS') != 'cpython'
 _DOTNET_TLS = os.environ.get('ASYNCIOSHARP_TLS') != 'cpython'
+
+
+def _report(handle, exc):
+    """What Handle._run does with a callback's exception (the drain runs the callback itself, one frame less)."""
+    cb = format_helpers._format_callback_source(handle._callback, handle._args)
+    context = {'message': f'Exception in callback {cb}', 'exception': exc, 'handle': handle}
+    if handle._source_traceback:
+        context['source_traceback'] = handle._source_traceback
+    handle._loop.call_exception_handler(context)
 
 
 def _numbers(*values, kind=(int, float)):
@@ -178,7 +188,12 @@ class EventLoop(unix_events.SelectorEventLoop):
                     if self._debug:
                         self._run_debug(handle)
                     else:
-                        handle._run()
+                        try:
+                            handle._context.run(handle._callback, *handle._args)
+                        except (SystemExit, KeyboardInterrupt):
+                            raise
+                        except BaseException as exc:
+                            _report(handle, exc)
         except BaseException as exc:
             self._escape(exc)
         if ready:
