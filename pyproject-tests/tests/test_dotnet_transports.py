@@ -85,9 +85,8 @@ class DotnetTransportTests(unittest.TestCase):
         client.load_verify_locations(os.path.join(CERTS, 'pycacert.pem'))
         return server, client
 
-    def test_tls_echo_with_python_ssl_contexts(self):
-        server_context, client_context = self.tls_contexts()
-
+    def tls_echo(self, server_context, client_context):
+        """A TLS echo of 5 bytes between a server and a client on the .NET transports, with these contexts."""
         async def handle(reader, writer):
             writer.write(await reader.readexactly(5))
             await writer.drain()
@@ -99,33 +98,6 @@ class DotnetTransportTests(unittest.TestCase):
             reader, writer = await asyncio.open_connection('127.0.0.1', port, ssl=client_context,
                                                            server_hostname='localhost')
             self.assertEqual(type(writer.transport).__module__, 'asynciosharp._transports')
-            writer.write(b'hello')
-            self.assertEqual(await reader.readexactly(5), b'hello')
-            writer.close()
-            await writer.wait_closed()
-            server.close()
-            await server.wait_closed()
-
-        self.run_on_dotnet_transports(main())
-
-    def test_tls_echo_with_dotnet_ssl_contexts(self):
-        # The .NET ssl mirror (AsyncioSharp.Ssl.SSLContext) is taken as it is, as a Python ssl.SSLContext would be.
-        from AsyncioSharp.Ssl import SSLContext, _SSLMethod
-        server_context = SSLContext(_SSLMethod.PROTOCOL_TLS_SERVER)
-        server_context.LoadCertChain(os.path.join(CERTS, 'keycert3.pem'))
-        client_context = SSLContext(_SSLMethod.PROTOCOL_TLS_CLIENT)
-        client_context.LoadVerifyLocations(os.path.join(CERTS, 'pycacert.pem'))
-
-        async def handle(reader, writer):
-            writer.write(await reader.readexactly(5))
-            await writer.drain()
-            writer.close()
-
-        async def main():
-            server = await asyncio.start_server(handle, '127.0.0.1', 0, ssl=server_context)
-            port = server.sockets[0].getsockname()[1]
-            reader, writer = await asyncio.open_connection('127.0.0.1', port, ssl=client_context,
-                                                           server_hostname='localhost')
             self.assertIsNotNone(writer.get_extra_info('peercert'))
             writer.write(b'hello')
             self.assertEqual(await reader.readexactly(5), b'hello')
@@ -135,6 +107,18 @@ class DotnetTransportTests(unittest.TestCase):
             await server.wait_closed()
 
         self.run_on_dotnet_transports(main())
+
+    def test_tls_echo_with_python_ssl_contexts(self):
+        self.tls_echo(*self.tls_contexts())
+
+    def test_tls_echo_with_dotnet_ssl_contexts(self):
+        # The .NET ssl mirror (AsyncioSharp.Ssl.SSLContext) is taken as it is, as a Python ssl.SSLContext would be.
+        from AsyncioSharp.Ssl import SSLContext, _SSLMethod
+        server_context = SSLContext(_SSLMethod.PROTOCOL_TLS_SERVER)
+        server_context.LoadCertChain(os.path.join(CERTS, 'keycert3.pem'))
+        client_context = SSLContext(_SSLMethod.PROTOCOL_TLS_CLIENT)
+        client_context.LoadVerifyLocations(os.path.join(CERTS, 'pycacert.pem'))
+        self.tls_echo(server_context, client_context)
 
     def test_untrusted_certificate_is_ssl_cert_verification_error(self):
         server_context, _ = self.tls_contexts()
