@@ -256,10 +256,7 @@ public sealed unsafe class PythonProtocol : Protocol
         }
         if (exc is OverflowException)
         {
-            using var builtinsModule = Py.Import("builtins");
-            using var overflow = builtinsModule.GetAttr("OverflowError");
-            using var text = new PyString(exc.Message);
-            return overflow.Invoke(text);
+            return Construct("builtins", "OverflowError", exc.Message);
         }
         if (exc is AsyncioSharp.Ssl.SSLError ssl)
         {
@@ -268,27 +265,24 @@ public sealed unsafe class PythonProtocol : Protocol
         if (exc is SendfileNotAvailableError)
         {
             // asyncio's own exception, which loop.sendfile() catches to fall back.
-            using var exceptions = Py.Import("asyncio.exceptions");
-            using var type = exceptions.GetAttr("SendfileNotAvailableError");
-            using var text = new PyString(exc.Message);
-            return type.Invoke(text);
+            return Construct("asyncio.exceptions", "SendfileNotAvailableError", exc.Message);
         }
-        using var builtins = Py.Import("builtins");
         if (exc is AsyncioSharp.OSError { Errno: { } errno } os)
         {
             using var code = new PyInt(errno);
             using var text = new PyString(os.Strerror ?? os.Message);
-            using var socket = Py.Import("socket");
             // OSError(errno, text) picks the errno's subclass (ConnectionRefusedError...); gaierror is socket's own.
-            using var osError = exc is Gaierror ? socket.GetAttr("gaierror") : builtins.GetAttr("OSError");
-            return osError.Invoke(code, text);
+            var (module, type) = exc is Gaierror ? ("socket", "gaierror") : ("builtins", "OSError");
+            return Construct(module, type, code, text);
         }
         var name = exc.GetType().Name;
-        if (exc.GetType().Namespace == "AsyncioSharp" && builtins.HasAttr(name))
+        if (exc.GetType().Namespace == "AsyncioSharp")
         {
-            using var type = builtins.GetAttr(name);
-            using var message = new PyString(exc.Message);
-            return type.Invoke(message);
+            using var builtins = Py.Import("builtins");
+            if (builtins.HasAttr(name))
+            {
+                return Construct("builtins", name, exc.Message);
+            }
         }
         return exc.ToPython();
     }
@@ -298,17 +292,17 @@ public sealed unsafe class PythonProtocol : Protocol
     {
         using var module = Py.Import("ssl");
         var name = exc.GetType().Name;
-        using var type = module.GetAttr(module.HasAttr(name) ? name : "SSLError");
+        var type = module.HasAttr(name) ? name : "SSLError";
         using var text = new PyString(exc.Strerror ?? exc.Message);
         PyObject error;
         if (exc.Errno is { } errno)
         {
             using var code = new PyInt(errno);
-            error = type.Invoke(code, text);
+            error = Construct("ssl", type, code, text);
         }
         else
         {
-            error = type.Invoke(text);
+            error = Construct("ssl", type, text);
         }
         SetOptional(error, "reason", exc.Reason);
         SetOptional(error, "library", exc.Library);
@@ -320,6 +314,20 @@ public sealed unsafe class PythonProtocol : Protocol
             error.SetAttr("verify_message", verifyMessage);
         }
         return error;
+    }
+
+    // module.type(*args): a new Python exception of that class; the caller holds the GIL.
+    private static PyObject Construct(string module, string type, params PyObject[] args)
+    {
+        using var owner = Py.Import(module);
+        using var cls = owner.GetAttr(type);
+        return cls.Invoke(args);
+    }
+
+    private static PyObject Construct(string module, string type, string message)
+    {
+        using var text = new PyString(message);
+        return Construct(module, type, text);
     }
 
     private static void SetOptional(PyObject target, string name, string? value)
