@@ -566,6 +566,7 @@ def _cpython_qualnames(names):
         owner = next(cls for cls in unix_events._UnixSelectorEventLoop.__mro__ if name in cls.__dict__)
         getattr(EventLoop, name).__qualname__ = f'{owner.__name__}.{name}'
 
+
 # Loop methods CPython's connection code calls: replaced on the instance or by a subclass, they keep connections on
 # CPython's path (see _dotnet_path).
 _PATCHABLE = frozenset(('getaddrinfo', 'getnameinfo', 'sock_connect', 'sock_accept', '_ensure_resolved',
