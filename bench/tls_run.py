@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""TLS echo benchmark (issue 5): CPython asyncio, uvloop and AsyncioSharp TLS echo servers in one run, driven by
-bench/c/tls_load (C, OpenSSL): requests/s and server CPU per request for 1 KiB and 64 KiB messages, and full
-handshakes per second. Prints a Markdown table. Usage: python3 bench/tls_run.py (after bench/run.sh has built
-AsyncioSharp.Bench; it builds tls_load itself)."""
+"""TLS echo benchmark (issue 5): CPython asyncio, uvloop and AsyncioSharp TLS echo servers (C#, and the Python one
+hosted by the runner on the .NET TLS) in one run, driven by bench/c/tls_load (C, OpenSSL): requests/s and server CPU
+per request for 1 KiB and 64 KiB messages, and full handshakes per second. Prints a Markdown table. Usage:
+python3 bench/tls_run.py (after `bench/run.sh python` has built AsyncioSharp.Bench and the runner; it builds tls_load
+itself)."""
 import os
 import pathlib
 import subprocess
 import tempfile
 import time
 
-from run import BENCH_DLL, HERE, SECONDS, SYS_PY, cpu_seconds
+from run import BENCH_DLL, HERE, HOSTED, SECONDS, SYS_PY, cpu_seconds
 
 TLS_LOAD = HERE / "c/tls_load"
 TLS_CEILING = HERE / "c/tls_echo_server"
@@ -54,6 +55,7 @@ def main():
             ("CPython asyncio", [SYS_PY, HERE / "tls_echo_server.py", "PORT", cert, key]),
             ("uvloop", [SYS_PY, HERE / "tls_echo_server.py", "PORT", cert, key, "uvloop"]),
             ("AsyncioSharp (C#)", ["dotnet", BENCH_DLL, "tls-echo", "PORT", cert, key]),
+            ("asynciosharp (Python)", [*HOSTED, HERE / "tls_echo_server.py", "PORT", cert, key]),
         ]
         cases = [((50, 1024, SECONDS), "1 KiB x 50 conns"), ((10, 65536, SECONDS), "64 KiB x 10 conns"),
                  (("handshake", SECONDS), "handshakes")]
@@ -73,12 +75,13 @@ def main():
             rate, cpu = results[(name, label)]
             cells += [f"{rate:,.0f}/s", f"{cpu:.1f} µs" if cpu < 100 else f"{cpu:.0f} µs"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    for peer in ("C OpenSSL epoll (ceiling)", "uvloop", "CPython asyncio"):
-        cells = []
-        for _, label in cases:
-            (r, c), (pr, pc) = results[("AsyncioSharp (C#)", label)], results[(peer, label)]
-            cells += [f"{r / pr:.2f}x", f"{c / pc:.2f}x"]
-        lines.append(f"| AsyncioSharp vs {peer} | " + " | ".join(cells) + " |")
+    for ours in ("AsyncioSharp (C#)", "asynciosharp (Python)"):
+        for peer in ("C OpenSSL epoll (ceiling)", "uvloop", "CPython asyncio"):
+            cells = []
+            for _, label in cases:
+                (r, c), (pr, pc) = results[(ours, label)], results[(peer, label)]
+                cells += [f"{r / pr:.2f}x", f"{c / pc:.2f}x"]
+            lines.append(f"| {ours} vs {peer} | " + " | ".join(cells) + " |")
     print("\n".join(lines))
 
 
