@@ -39,10 +39,27 @@ internal static unsafe class CApi
     public static delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, void> PyErr_Fetch;
     public static delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, void> PyErr_NormalizeException;
     public static delegate* unmanaged<IntPtr, IntPtr, int> PyException_SetTraceback;
+    public static delegate* unmanaged<IntPtr, CApi.PyMethodDef*, IntPtr> PyDescr_NewMethod;
+    public static delegate* unmanaged<nint, IntPtr> PyTuple_New;
+    public static delegate* unmanaged<IntPtr, nint> PyTuple_Size;
+    public static delegate* unmanaged<IntPtr, nint, IntPtr> PyTuple_GetItem;
+    public static delegate* unmanaged<IntPtr, nint, IntPtr, int> PyTuple_SetItem;
+    public static delegate* unmanaged<IntPtr, nint, IntPtr> PyType_GenericAlloc;
+    public static delegate* unmanaged<IntPtr> PyContext_CopyCurrent;
+    public static delegate* unmanaged<IntPtr, int> PyContext_Enter;
+    public static delegate* unmanaged<IntPtr, int> PyContext_Exit;
+    public static delegate* unmanaged<IntPtr, IntPtr*, nuint, IntPtr, IntPtr> PyObject_VectorcallMethod;
+    public static delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr> PyObject_Call;
+    public static delegate* unmanaged<IntPtr, int> PyErr_ExceptionMatches;
+    public static delegate* unmanaged<IntPtr, double> PyFloat_AsDouble;
+    public static delegate* unmanaged<IntPtr, byte*, int> PyUnicode_CompareWithASCIIString;
+    public static delegate* unmanaged<IntPtr, IntPtr, int> PyType_IsSubtype;
     public static IntPtr None;
+    public static IntPtr ContextType;
     public static IntPtr TypeError;
 
     private static bool _bound;
+    private static IntPtr _library;
     private static PyList? _holder;
 
     /// <summary>Binds the pointers once (idempotent); call after the interpreter is initialized.</summary>
@@ -82,10 +99,38 @@ internal static unsafe class CApi
         PyErr_Fetch = (delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, void>)F("PyErr_Fetch");
         PyErr_NormalizeException = (delegate* unmanaged<IntPtr*, IntPtr*, IntPtr*, void>)F("PyErr_NormalizeException");
         PyException_SetTraceback = (delegate* unmanaged<IntPtr, IntPtr, int>)F("PyException_SetTraceback");
+        PyDescr_NewMethod = (delegate* unmanaged<IntPtr, PyMethodDef*, IntPtr>)F("PyDescr_NewMethod");
+        PyTuple_New = (delegate* unmanaged<nint, IntPtr>)F("PyTuple_New");
+        PyTuple_Size = (delegate* unmanaged<IntPtr, nint>)F("PyTuple_Size");
+        PyTuple_GetItem = (delegate* unmanaged<IntPtr, nint, IntPtr>)F("PyTuple_GetItem");
+        PyTuple_SetItem = (delegate* unmanaged<IntPtr, nint, IntPtr, int>)F("PyTuple_SetItem");
+        PyType_GenericAlloc = (delegate* unmanaged<IntPtr, nint, IntPtr>)F("PyType_GenericAlloc");
+        PyContext_CopyCurrent = (delegate* unmanaged<IntPtr>)F("PyContext_CopyCurrent");
+        PyContext_Enter = (delegate* unmanaged<IntPtr, int>)F("PyContext_Enter");
+        PyContext_Exit = (delegate* unmanaged<IntPtr, int>)F("PyContext_Exit");
+        PyObject_VectorcallMethod = (delegate* unmanaged<IntPtr, IntPtr*, nuint, IntPtr, IntPtr>)F("PyObject_VectorcallMethod");
+        PyObject_Call = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr>)F("PyObject_Call");
+        PyErr_ExceptionMatches = (delegate* unmanaged<IntPtr, int>)F("PyErr_ExceptionMatches");
+        PyFloat_AsDouble = (delegate* unmanaged<IntPtr, double>)F("PyFloat_AsDouble");
+        PyUnicode_CompareWithASCIIString = (delegate* unmanaged<IntPtr, byte*, int>)F("PyUnicode_CompareWithASCIIString");
+        PyType_IsSubtype = (delegate* unmanaged<IntPtr, IntPtr, int>)F("PyType_IsSubtype");
+        _library = library;
         None = F("_Py_NoneStruct");
-        // PyExc_TypeError is a PyObject* variable: the export is its address.
-        TypeError = *(IntPtr*)F("PyExc_TypeError");
+        ContextType = F("PyContext_Type");
+        TypeError = Exception("PyExc_TypeError");
         _bound = true;
+    }
+
+    /// <summary>A built-in exception class by its C name (<c>PyExc_SystemExit</c>, ...): the export is the variable's address.</summary>
+    public static IntPtr Exception(string name) => *(IntPtr*)NativeLibrary.GetExport(_library, name);
+
+    /// <summary>A NUL-terminated UTF-8 copy of <paramref name="text"/>, kept for the life of the process (C-API names and docs).</summary>
+    public static byte* Utf8(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var p = (byte*)NativeMemory.AllocZeroed((nuint)bytes.Length + 1);
+        bytes.CopyTo(new Span<byte>(p, bytes.Length));
+        return p;
     }
 
     /// <summary>An interned Python str for an attribute name, kept for the life of the process.</summary>
@@ -96,6 +141,13 @@ internal static unsafe class CApi
         {
             return PyUnicode_InternFromString(p);
         }
+    }
+
+    /// <summary>Python's <c>PyObject_TypeCheck</c>: whether <paramref name="obj"/>'s type is <paramref name="type"/> or a subtype.</summary>
+    public static bool PyObject_TypeCheck(IntPtr obj, IntPtr type)
+    {
+        var own = *(IntPtr*)((byte*)obj + 8);
+        return own == type || PyType_IsSubtype(own, type) != 0;
     }
 
     /// <summary>A new reference to None.</summary>
@@ -145,7 +197,10 @@ internal static unsafe class CApi
     }
 
     /// <summary>The current Python exception (the indicator is cleared) as a <see cref="PythonError"/>.</summary>
-    public static PythonError FetchError()
+    public static PythonError FetchError() => PythonError.From(Steal(FetchErrorValue()));
+
+    /// <summary>The current Python exception (the indicator is cleared), normalized, its traceback attached: a new reference.</summary>
+    public static IntPtr FetchErrorValue()
     {
         IntPtr type, value, traceback;
         PyErr_Fetch(&type, &value, &traceback);
@@ -156,7 +211,7 @@ internal static unsafe class CApi
             Py_DecRef(traceback);
         }
         Py_DecRef(type);
-        return PythonError.From(Steal(value));
+        return value;
     }
 
     /// <summary>

@@ -42,6 +42,7 @@ public sealed class LoopFacade
     /// </summary>
     public void bind(PyObject drain, PyObject runHandle, PyObject runTimers)
     {
+        CApi.Bind();
         _drain = drain;
         _runHandle = runHandle;
         _runTimers = runTimers;
@@ -400,6 +401,18 @@ public sealed class LoopFacade
         }
     }
 
+    /// <summary>
+    /// <c>(call_soon, run_ready)</c>: the ready queue's hot paths in C for the Python loop class (see
+    /// <see cref="NativeReadyQueue"/>); <paramref name="slowCallSoon"/> is the Python call_soon they fall back to.
+    /// </summary>
+    public static PyObject ready_queue_functions(PyObject loopType, PyObject handleType, PyObject slowCallSoon, PyObject report)
+    {
+        using (Py.GIL())
+        {
+            return NativeReadyQueue.Functions(loopType, handleType, slowCallSoon, report);
+        }
+    }
+
     /// <summary>Whether a .NET server's Python <c>_waiters</c> is None (closed, no connection left).</summary>
     public static bool server_waiters_done(Server server) => server.WaitersDone;
 
@@ -428,12 +441,12 @@ public sealed class LoopFacade
         // Python-to-.NET crossing per busy iteration.
         if (_pythonDriven)
         {
-            Reschedule(_drain!.Invoke());
+            Reschedule(Invoke(_drain!, null));
             return;
         }
         using (Py.GIL())
         {
-            Reschedule(_drain!.Invoke());
+            Reschedule(Invoke(_drain!, null));
         }
     }
 
@@ -442,53 +455,75 @@ public sealed class LoopFacade
         _timer = null;
         if (_pythonDriven)
         {
-            ScheduleNext(_runTimers!.Invoke());
+            ScheduleNext(Invoke(_runTimers!, null));
             return;
         }
         using (Py.GIL())
         {
-            ScheduleNext(_runTimers!.Invoke());
+            ScheduleNext(Invoke(_runTimers!, null));
         }
     }
 
-    private void ScheduleNext(PyObject next)
+    // next: a new reference to the next Python deadline, or None.
+    private unsafe void ScheduleNext(IntPtr next)
     {
-        using (next)
+        try
         {
-            if (!next.IsNone() && _timer is null && !_loop.IsClosed())
+            if (next != CApi.None && _timer is null && !_loop.IsClosed())
             {
-                _timer = _loop.CallAt(next.As<double>(), _runTimersAction!);
+                var when = CApi.PyFloat_AsDouble(next);
+                if (when == -1.0 && CApi.PyErr_Occurred() != IntPtr.Zero)
+                {
+                    throw CApi.FetchError();
+                }
+                _timer = _loop.CallAt(when, _runTimersAction!);
             }
         }
-    }
-
-    private void Reschedule(PyObject more)
-    {
-        using (more)
+        finally
         {
-            if (more.IsTrue())
-            {
-                _loop.CallSoon(_drainAction!);
-            }
+            CApi.Py_DecRef(next);
         }
     }
 
-    private void Call(PyObject function, PyObject? arg)
+    // more: a new reference to the drain's answer.
+    private unsafe void Reschedule(IntPtr more)
+    {
+        var again = CApi.PyObject_IsTrue(more);
+        CApi.Py_DecRef(more);
+        if (again < 0)
+        {
+            throw CApi.FetchError();
+        }
+        if (again > 0)
+        {
+            _loop.CallSoon(_drainAction!);
+        }
+    }
+
+    private unsafe void Call(PyObject function, PyObject? arg)
     {
         if (_pythonDriven)
         {
-            Invoke(function, arg);
+            CApi.Py_DecRef(Invoke(function, arg));
             return;
         }
         // The loop is run by C#: this thread takes the GIL for the call.
         using (Py.GIL())
         {
-            Invoke(function, arg);
+            CApi.Py_DecRef(Invoke(function, arg));
         }
     }
 
-    private static void Invoke(PyObject function, PyObject? arg)
+    // function() or function(arg) through the C API (no Python.NET wrapper for the result): a new reference.
+    private static unsafe IntPtr Invoke(PyObject function, PyObject? arg)
     {
-        using var result = arg is null ? function.Invoke() : function.Invoke(arg);
+        var result = arg is null
+            ? CApi.PyObject_CallNoArgs(CApi.Address(function))
+            : CApi.PyObject_CallOneArg(CApi.Address(function), CApi.Address(arg));
+        if (result == IntPtr.Zero)
+        {
+            throw CApi.FetchError();
+        }
+        return result;
     }
 }

@@ -18,7 +18,7 @@ internal static unsafe class NativeTransport
     private const int MethO = 0x0008;
     private const int MethFastcall = 0x0080;
     private const int PyBufSimple = 0;
-    private static readonly byte* CapsuleName = Utf8("asynciosharp.transport");
+    private static readonly byte* CapsuleName = CApi.Utf8("asynciosharp.transport");
     private static CApi.PyMethodDef* _defs;
     private static CApi.PyMethodDef* _sendtoDef;
     private static CApi.PyMethodDef* _fdInUseDef;
@@ -55,7 +55,7 @@ internal static unsafe class NativeTransport
         if (_sendtoDef == null)
         {
             _sendtoDef = (CApi.PyMethodDef*)NativeMemory.AllocZeroed((nuint)sizeof(CApi.PyMethodDef));
-            _sendtoDef->ml_name = Utf8("sendto");
+            _sendtoDef->ml_name = CApi.Utf8("sendto");
             _sendtoDef->ml_meth = (delegate* unmanaged<IntPtr, IntPtr*, nint, IntPtr>)&SendtoCall;
             _sendtoDef->ml_flags = MethFastcall;
         }
@@ -91,7 +91,7 @@ internal static unsafe class NativeTransport
         if (_fdInUseDef == null)
         {
             _fdInUseDef = (CApi.PyMethodDef*)NativeMemory.AllocZeroed((nuint)sizeof(CApi.PyMethodDef));
-            _fdInUseDef->ml_name = Utf8("fd_in_use");
+            _fdInUseDef->ml_name = CApi.Utf8("fd_in_use");
             _fdInUseDef->ml_meth = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)&FdInUseCall;
             _fdInUseDef->ml_flags = MethO;
         }
@@ -150,19 +150,11 @@ internal static unsafe class NativeTransport
         };
         for (var i = 0; i < Names.Length; i++)
         {
-            defs[i].ml_name = Utf8(Names[i]);
+            defs[i].ml_name = CApi.Utf8(Names[i]);
             defs[i].ml_meth = Meth(i);
             defs[i].ml_flags = i == 0 ? MethO : MethNoArgs;
         }
         return defs;
-    }
-
-    private static byte* Utf8(string text)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        var p = (byte*)NativeMemory.AllocZeroed((nuint)bytes.Length + 1);
-        bytes.CopyTo(new Span<byte>(p, bytes.Length));
-        return p;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

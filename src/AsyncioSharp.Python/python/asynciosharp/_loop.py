@@ -106,6 +106,25 @@ class _NetSelector:
         self._keys.clear()
 
 
+def _python_call_soon(self, callback, *args, context=None):
+    """BaseEventLoop.call_soon and _call_soon in one frame: what EventLoop.call_soon does when not in C."""
+    if self._closed:
+        raise RuntimeError('Event loop is closed')
+    if self._debug:
+        self._check_thread()
+        self._check_callback(callback, 'call_soon')
+    handle = events.Handle(callback, args, self, context)
+    if handle._source_traceback:
+        del handle._source_traceback[-1]
+    self._ready.append(handle)
+    if not self._drain_scheduled:
+        self._schedule_drain()
+    return handle
+
+
+_python_call_soon.__qualname__ = 'BaseEventLoop.call_soon'  # Python's argument errors name CPython's method
+
+
 class EventLoop(unix_events.SelectorEventLoop):
     """An asyncio event loop run by the AsyncioSharp .NET loop.
 
@@ -139,30 +158,19 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     # Ready queue: a Python deque drained from .NET once per iteration.
 
-    def call_soon(self, callback, *args, context=None):
-        # BaseEventLoop.call_soon and _call_soon in one frame (the hottest call Python makes); with call_soon_threadsafe
-        # also overridden, nothing in asyncio calls _call_soon.
-        if self._closed:
-            raise RuntimeError('Event loop is closed')
-        if self._debug:
-            self._check_thread()
-            self._check_callback(callback, 'call_soon')
-        handle = events.Handle(callback, args, self, context)
-        if handle._source_traceback:
-            del handle._source_traceback[-1]
-        self._ready.append(handle)
-        if not self._drain_scheduled:
-            self._drain_scheduled = True
-            self._facade.schedule_drain()
-        return handle
+    # call_soon is NativeReadyQueue's (set below the class): it builds the Handle in C and appends it to _ready;
+    # debug mode, a closed loop and unusual arguments come to _python_call_soon.
+
+    def _schedule_drain(self):
+        self._drain_scheduled = True
+        self._facade.schedule_drain()
 
     def _add_callback(self, handle):
         # Used for signal handlers (_handle_signal), on the loop thread.
         if not handle._cancelled:
             self._ready.append(handle)
             if not self._drain_scheduled:
-                self._drain_scheduled = True
-                self._facade.schedule_drain()
+                self._schedule_drain()
 
     def call_soon_threadsafe(self, callback, *args, context=None):
         self._check_closed()
@@ -182,18 +190,13 @@ class EventLoop(unix_events.SelectorEventLoop):
             return self._run_hosted(self._drain)
         ready = self._ready
         try:
-            for _ in range(len(ready)):
-                handle = ready.popleft()
-                if not handle._cancelled:
-                    if self._debug:
+            if self._debug:
+                for _ in range(len(ready)):
+                    handle = ready.popleft()
+                    if not handle._cancelled:
                         self._run_debug(handle)
-                    else:
-                        try:
-                            handle._context.run(handle._callback, *handle._args)
-                        except (SystemExit, KeyboardInterrupt):
-                            raise
-                        except BaseException as exc:
-                            _report(handle, exc)
+            else:
+                _run_ready(ready, len(ready))
         except BaseException as exc:
             self._escape(exc)
         if ready:
@@ -556,6 +559,8 @@ class EventLoop(unix_events.SelectorEventLoop):
         super().close()
         self._facade.close()
 
+
+EventLoop.call_soon, _run_ready = LoopFacade.ready_queue_functions(EventLoop, events.Handle, _python_call_soon, _report)
 
 _INET_UNIX = (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX)
 
