@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the .NET test projects, then the Python tests (under stock CPython, under asynciosharp, and under
-# asynciosharp with CPython's transports), and ends with one line counting them all.
+# Runs every test: the .NET test projects, then the Python tests (under stock CPython, under asynciosharp, under
+# asynciosharp with CPython's transports, and under python3 -m asynciosharp), and ends with one line counting them all.
 set -euo pipefail
 cd "$(dirname "$0")"
 log=$(mktemp)
@@ -13,6 +13,9 @@ dotnet build src/AsyncioSharp.Runner -c Release --nologo -v q >/dev/null
 # Once more with the opt-outs: CPython's own transports and sslproto on the .NET loop.
 (cd pyproject-tests && ASYNCIOSHARP_TRANSPORTS=cpython ASYNCIOSHARP_TLS=cpython \
   dotnet ../src/AsyncioSharp.Runner/bin/Release/net10.0/AsyncioSharp.Runner.dll -m unittest discover -s tests -t . -v) 2>&1 | tee -a "$log"
+# And with python3 as the process, .NET loaded into it: Debian's statically linked python3, the case this mode is for.
+(cd pyproject-tests && PYTHONPATH=../src/AsyncioSharp.Runner/bin/Release/net10.0/python \
+  /usr/bin/python3 -m asynciosharp -m unittest discover -s tests -t . -v) 2>&1 | tee -a "$log"
 python3 - "$log" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()

@@ -69,7 +69,9 @@ internal static unsafe class CApi
         {
             return;
         }
-        var library = NativeLibrary.Load(Runtime.PythonDLL!);
+        // No PythonDLL: Python.NET was loaded into a python3 process (python3 -m asynciosharp), whose own executable
+        // exports the C API.
+        var library = Runtime.PythonDLL is { } path ? NativeLibrary.Load(path) : NativeLibrary.GetMainProgramHandle();
         IntPtr F(string name) => NativeLibrary.GetExport(library, name);
         PyObject_CallOneArg = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)F("PyObject_CallOneArg");
         PyObject_CallNoArgs = (delegate* unmanaged<IntPtr, IntPtr>)F("PyObject_CallNoArgs");

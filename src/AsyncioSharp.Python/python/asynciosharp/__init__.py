@@ -3,13 +3,18 @@
 ``EventLoop`` is an ``asyncio`` event loop whose run loop, timers and epoll selector are the .NET loop's;
 ``EventLoopPolicy`` makes ``asyncio.run()``, ``asyncio.Runner`` and ``asyncio.new_event_loop()`` use it;
 ``install()`` sets that policy (the ``asynciosharp`` command does it before running a program).
+Imported by a python3 process (``python3 -m asynciosharp``), the package starts .NET in that process first.
 """
 
 import asyncio
 
-from ._interop import to_dotnet_future, wrap_dotnet_future
-from ._loop import EventLoop, EventLoopPolicy
-from . import _ssl
+from . import _clr
+
+_clr.ensure()
+
+from ._interop import to_dotnet_future, wrap_dotnet_future  # noqa: E402
+from ._loop import EventLoop, EventLoopPolicy  # noqa: E402
+from . import _ssl  # noqa: E402
 
 _ssl.install()
 
