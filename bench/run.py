@@ -19,6 +19,8 @@ BENCH_DLL = ROOT / "bench/AsyncioSharp.Bench/bin/Release/net10.0/AsyncioSharp.Be
 RUNNER = ROOT / "src/AsyncioSharp.Runner/bin/Release/net10.0/AsyncioSharp.Runner.dll"
 # The runner hosts the same CPython as the stock and uvloop rows (Debian's libpython3.11), so the Python code is alike.
 HOSTED = ["dotnet", RUNNER, "--python", SYS_PY]
+# The other way round: that python3 as the process, .NET loaded into it (python3 -m asynciosharp).
+IN_PYTHON = ["env", f"PYTHONPATH={RUNNER.parent / 'python'}", SYS_PY, "-m", "asynciosharp"]
 LOAD = HERE / "c/load"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -32,9 +34,10 @@ def micro(python):
     }
     if python:
         rows["asynciosharp (Python)"] = json.loads(subprocess.check_output([*HOSTED, HERE / "micro.py"]))
+        rows["asynciosharp (python3 -m)"] = json.loads(subprocess.check_output([*IN_PYTHON, HERE / "micro.py"]))
     ours = [name for name in rows if "sharp" in name.lower()]
     out = ["| benchmark | CPython asyncio | uvloop | " + " | ".join(ours) + " | "
-           + " | ".join(f"{o.split()[1]} vs {peer}" for o in ours for peer in ("asyncio", "uvloop")) + " |",
+           + " | ".join(f"{o[o.index('('):]} vs {peer}" for o in ours for peer in ("asyncio", "uvloop")) + " |",
            "| --- | ---: | ---: | " + " | ".join("---:" for _ in ours * 3) + " |"]
     for n in rows["AsyncioSharp (C#)"]:
         a, u = rows["CPython asyncio"][n], rows["uvloop"][n]
@@ -120,6 +123,8 @@ def main():
     if "python" in extra:
         servers.append(("asynciosharp Python Protocol", [*HOSTED, HERE / "echo_server.py", "PORT", "protocol"]))
         servers.append(("asynciosharp Python streams", [*HOSTED, HERE / "echo_server.py", "PORT", "streams"]))
+        servers.append(("python3 -m asynciosharp Protocol", [*IN_PYTHON, HERE / "echo_server.py", "PORT", "protocol"]))
+        servers.append(("python3 -m asynciosharp streams", [*IN_PYTHON, HERE / "echo_server.py", "PORT", "streams"]))
     table, results = echo(servers)
     lines += ["", f"### Echo servers ({SECONDS:g} s per cell after 0.5 s warm-up; load generator: bench/c/load)", ""]
     lines += table

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import time
 
-from run import BENCH_DLL, HERE, HOSTED, SECONDS, SYS_PY, cpu_seconds
+from run import BENCH_DLL, HERE, HOSTED, IN_PYTHON, SECONDS, SYS_PY, cpu_seconds
 
 TLS_LOAD = HERE / "c/tls_load"
 TLS_CEILING = HERE / "c/tls_echo_server"
@@ -56,6 +56,7 @@ def main():
             ("uvloop", [SYS_PY, HERE / "tls_echo_server.py", "PORT", cert, key, "uvloop"]),
             ("AsyncioSharp (C#)", ["dotnet", BENCH_DLL, "tls-echo", "PORT", cert, key]),
             ("asynciosharp (Python)", [*HOSTED, HERE / "tls_echo_server.py", "PORT", cert, key]),
+            ("python3 -m asynciosharp", [*IN_PYTHON, HERE / "tls_echo_server.py", "PORT", cert, key]),
         ]
         cases = [((50, 1024, SECONDS), "1 KiB x 50 conns"), ((10, 65536, SECONDS), "64 KiB x 10 conns"),
                  (("handshake", SECONDS), "handshakes")]
@@ -75,7 +76,7 @@ def main():
             rate, cpu = results[(name, label)]
             cells += [f"{rate:,.0f}/s", f"{cpu:.1f} µs" if cpu < 100 else f"{cpu:.0f} µs"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    for ours in ("AsyncioSharp (C#)", "asynciosharp (Python)"):
+    for ours in ("AsyncioSharp (C#)", "asynciosharp (Python)", "python3 -m asynciosharp"):
         for peer in ("C OpenSSL epoll (ceiling)", "uvloop", "CPython asyncio"):
             cells = []
             for _, label in cases:
