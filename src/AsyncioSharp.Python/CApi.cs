@@ -58,6 +58,7 @@ internal static unsafe class CApi
     public static IntPtr ContextType;
     public static IntPtr TypeError;
 
+    private static readonly byte* CapsuleName = Utf8("asynciosharp.object");
     private static bool _bound;
     private static IntPtr _library;
     private static PyList? _holder;
@@ -151,6 +152,18 @@ internal static unsafe class CApi
         var own = *(IntPtr*)((byte*)obj + 8);
         return own == type || PyType_IsSubtype(own, type) != 0;
     }
+
+    /// <summary>A new capsule holding a GC handle to <paramref name="target"/>, freed with the capsule: the <c>self</c> of a builtin function bound to a .NET object.</summary>
+    public static IntPtr Capsule(object target) =>
+        PyCapsule_New((void*)GCHandle.ToIntPtr(GCHandle.Alloc(target)), CapsuleName, &FreeCapsule);
+
+    /// <summary>The object a <see cref="Capsule"/> holds.</summary>
+    public static object CapsuleTarget(IntPtr capsule) =>
+        GCHandle.FromIntPtr((IntPtr)PyCapsule_GetPointer(capsule, CapsuleName)).Target!;
+
+    [UnmanagedCallersOnly]
+    private static void FreeCapsule(IntPtr capsule) =>
+        GCHandle.FromIntPtr((IntPtr)PyCapsule_GetPointer(capsule, CapsuleName)).Free();
 
     /// <summary>A new reference to None.</summary>
     public static IntPtr NewNone()

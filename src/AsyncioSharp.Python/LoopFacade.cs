@@ -413,6 +413,15 @@ public sealed class LoopFacade
         }
     }
 
+    /// <summary><c>(schedule_drain, schedule_drain_threadsafe)</c> as builtin functions (see <see cref="NativeReadyQueue.ScheduleFunctions"/>).</summary>
+    public PyObject schedule_functions()
+    {
+        using (Py.GIL())
+        {
+            return NativeReadyQueue.ScheduleFunctions(this);
+        }
+    }
+
     /// <summary>Whether a .NET server's Python <c>_waiters</c> is None (closed, no connection left).</summary>
     public static bool server_waiters_done(Server server) => server.WaitersDone;
 

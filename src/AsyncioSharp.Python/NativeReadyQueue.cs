@@ -15,6 +15,7 @@ namespace AsyncioSharp.Python;
 /// </summary>
 internal static unsafe class NativeReadyQueue
 {
+    private const int MethNoArgs = 0x0004;
     private const int MethFastcall = 0x0080;
     private const int MethKeywords = 0x0002;
     private const int MethFastcallKeywords = MethFastcall | MethKeywords;
@@ -39,6 +40,7 @@ internal static unsafe class NativeReadyQueue
     private static byte* _contextUtf8;
     private static IntPtr _true, _false, _systemExit, _keyboardInterrupt;
     private static CApi.PyMethodDef* _defs;
+    private static CApi.PyMethodDef* _scheduleDefs;
 
     /// <summary>
     /// <c>(call_soon, run_ready)</c> for <paramref name="loopType"/>: a method descriptor to set as its
@@ -60,6 +62,58 @@ internal static unsafe class NativeReadyQueue
             throw CApi.FetchError();
         }
         return new PyTuple(new[] { CApi.Steal(callSoon), CApi.Steal(runReady) });
+    }
+
+    /// <summary>
+    /// <c>(schedule_drain, schedule_drain_threadsafe)</c> of <paramref name="facade"/> as builtin functions: the .NET
+    /// calls a busy loop makes once per iteration (and call_soon_threadsafe once per call), without Python.NET's
+    /// method binder, which costs microseconds. The caller holds the GIL.
+    /// </summary>
+    public static PyObject ScheduleFunctions(LoopFacade facade)
+    {
+        CApi.Bind();
+        if (_scheduleDefs == null)
+        {
+            var defs = (CApi.PyMethodDef*)NativeMemory.AllocZeroed((nuint)(2 * sizeof(CApi.PyMethodDef)));
+            defs[0].ml_name = CApi.Utf8("schedule_drain");
+            defs[0].ml_meth = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)&ScheduleDrain;
+            defs[0].ml_flags = MethNoArgs;
+            defs[1].ml_name = CApi.Utf8("schedule_drain_threadsafe");
+            defs[1].ml_meth = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)&ScheduleDrainThreadsafe;
+            defs[1].ml_flags = MethNoArgs;
+            _scheduleDefs = defs;
+        }
+        var capsule = CApi.Capsule(facade);
+        var functions = new PyTuple(new[]
+        {
+            CApi.Steal(CApi.PyCFunction_NewEx(&_scheduleDefs[0], capsule, IntPtr.Zero)),
+            CApi.Steal(CApi.PyCFunction_NewEx(&_scheduleDefs[1], capsule, IntPtr.Zero)),
+        });
+        CApi.Py_DecRef(capsule);
+        return functions;
+    }
+
+    [UnmanagedCallersOnly]
+    private static IntPtr ScheduleDrain(IntPtr self, IntPtr unused) =>
+        Schedule(self, static facade => facade.schedule_drain());
+
+    [UnmanagedCallersOnly]
+    private static IntPtr ScheduleDrainThreadsafe(IntPtr self, IntPtr unused) =>
+        Schedule(self, static facade => facade.schedule_drain_threadsafe());
+
+    // An exception must not unwind into C: it becomes the Python exception and the call returns NULL.
+    private static IntPtr Schedule(IntPtr self, Action<LoopFacade> schedule)
+    {
+        try
+        {
+            schedule((LoopFacade)CApi.CapsuleTarget(self));
+            return CApi.NewNone();
+        }
+        catch (Exception e)
+        {
+            CApi.SetError(e);
+            return IntPtr.Zero;
+        }
     }
 
     private static void Prepare(PyObject handleType, PyObject slowCallSoon, PyObject report)

@@ -18,7 +18,6 @@ internal static unsafe class NativeTransport
     private const int MethO = 0x0008;
     private const int MethFastcall = 0x0080;
     private const int PyBufSimple = 0;
-    private static readonly byte* CapsuleName = CApi.Utf8("asynciosharp.transport");
     private static CApi.PyMethodDef* _defs;
     private static CApi.PyMethodDef* _sendtoDef;
     private static CApi.PyMethodDef* _fdInUseDef;
@@ -35,7 +34,7 @@ internal static unsafe class NativeTransport
         {
             _defs = Define();
         }
-        var capsule = Capsule(transport);
+        var capsule = CApi.Capsule(transport);
         var items = new PyObject[Names.Length];
         for (var i = 0; i < Names.Length; i++)
         {
@@ -59,7 +58,7 @@ internal static unsafe class NativeTransport
             _sendtoDef->ml_meth = (delegate* unmanaged<IntPtr, IntPtr*, nint, IntPtr>)&SendtoCall;
             _sendtoDef->ml_flags = MethFastcall;
         }
-        var capsule = Capsule(bridge);
+        var capsule = CApi.Capsule(bridge);
         var function = CApi.Steal(CApi.PyCFunction_NewEx(_sendtoDef, capsule, IntPtr.Zero));
         CApi.Py_DecRef(capsule);
         return function;
@@ -75,7 +74,7 @@ internal static unsafe class NativeTransport
         {
             _defs = Define();
         }
-        var capsule = Capsule(transport);
+        var capsule = CApi.Capsule(transport);
         var function = CApi.Steal(CApi.PyCFunction_NewEx(&_defs[0], capsule, IntPtr.Zero));
         CApi.Py_DecRef(capsule);
         return function;
@@ -95,7 +94,7 @@ internal static unsafe class NativeTransport
             _fdInUseDef->ml_meth = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)&FdInUseCall;
             _fdInUseDef->ml_flags = MethO;
         }
-        var capsule = Capsule(loop);
+        var capsule = CApi.Capsule(loop);
         var function = CApi.Steal(CApi.PyCFunction_NewEx(_fdInUseDef, capsule, IntPtr.Zero));
         CApi.Py_DecRef(capsule);
         return function;
@@ -109,23 +108,18 @@ internal static unsafe class NativeTransport
         {
             return IntPtr.Zero;
         }
-        var loop = (SelectorEventLoop)GCHandle.FromIntPtr((IntPtr)CApi.PyCapsule_GetPointer(self, CapsuleName)).Target!;
+        var loop = (SelectorEventLoop)CApi.CapsuleTarget(self);
         var inUse = number is >= 0 and <= int.MaxValue && loop.Transports.TryGetValue((int)number, out var transport)
                     && !transport.IsClosing();
         return CApi.PyBool_FromLong(inUse ? 1 : 0);
     }
-
-    // A capsule holding a GC handle to target, freed with the capsule.
-    private static IntPtr Capsule(object target) =>
-        CApi.PyCapsule_New((void*)GCHandle.ToIntPtr(GCHandle.Alloc(target)), CapsuleName, &FreeHandle);
 
     [UnmanagedCallersOnly]
     private static IntPtr SendtoCall(IntPtr self, IntPtr* args, nint nargs)
     {
         try
         {
-            var bridge = (PythonDatagramProtocol)GCHandle.FromIntPtr(
-                (IntPtr)CApi.PyCapsule_GetPointer(self, CapsuleName)).Target!;
+            var bridge = (PythonDatagramProtocol)CApi.CapsuleTarget(self);
             bridge.SendtoCore(args[0], nargs > 1 ? args[1] : CApi.None);
             return CApi.NewNone();
         }
@@ -159,15 +153,11 @@ internal static unsafe class NativeTransport
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static WriteTransport Writer(IntPtr capsule) =>
-        (WriteTransport)GCHandle.FromIntPtr((IntPtr)CApi.PyCapsule_GetPointer(capsule, CapsuleName)).Target!;
+        (WriteTransport)CApi.CapsuleTarget(capsule);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Transport Of(IntPtr capsule) =>
-        (Transport)GCHandle.FromIntPtr((IntPtr)CApi.PyCapsule_GetPointer(capsule, CapsuleName)).Target!;
-
-    [UnmanagedCallersOnly]
-    private static void FreeHandle(IntPtr capsule) =>
-        GCHandle.FromIntPtr((IntPtr)CApi.PyCapsule_GetPointer(capsule, CapsuleName)).Free();
+        (Transport)CApi.CapsuleTarget(capsule);
 
     [UnmanagedCallersOnly]
     private static IntPtr Write(IntPtr self, IntPtr data)

@@ -145,6 +145,7 @@ class EventLoop(unix_events.SelectorEventLoop):
         self._dotnet_transports = _DOTNET_TRANSPORTS if dotnet_transports is None else dotnet_transports
         self._dotnet_tls = _DOTNET_TLS if dotnet_tls is None else dotnet_tls
         self._drain_scheduled = False
+        self._schedule, self._schedule_threadsafe = facade.schedule_functions()
         self._pending_exc = None
         # Whether a .NET transport runs on an fd, as a builtin function (asked on every add_reader and sock_* call).
         self._fd_in_use = facade.fd_in_use_function()
@@ -163,7 +164,7 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     def _schedule_drain(self):
         self._drain_scheduled = True
-        self._facade.schedule_drain()
+        self._schedule()
 
     def _add_callback(self, handle):
         # Used for signal handlers (_handle_signal), on the loop thread.
@@ -180,7 +181,7 @@ class EventLoop(unix_events.SelectorEventLoop):
         if handle._source_traceback:
             del handle._source_traceback[-1]
         self._ready.append(handle)
-        self._facade.schedule_drain_threadsafe()
+        self._schedule_threadsafe()
         return handle
 
     def _drain(self):
