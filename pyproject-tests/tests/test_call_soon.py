@@ -15,6 +15,17 @@ class CallSoonTests(unittest.TestCase):
     def run_main(self, main):
         return asyncio.run(main(), debug=False)
 
+    def reported(self, *args, **kwargs):
+        """The handle of loop.call_soon(*args, **kwargs) and the exception handler's context for its run."""
+        async def main():
+            loop = asyncio.get_running_loop()
+            seen = []
+            loop.set_exception_handler(lambda loop, context: seen.append(context))
+            handle = loop.call_soon(*args, **kwargs)
+            await asyncio.sleep(0)
+            return handle, seen[0]
+        return self.run_main(main)
+
     def test_returns_a_handle_with_the_callback_and_args(self):
         async def main():
             loop = asyncio.get_running_loop()
@@ -75,32 +86,14 @@ class CallSoonTests(unittest.TestCase):
         self.run_main(main)
 
     def test_non_callable_fails_when_run_outside_debug_mode(self):
-        async def main():
-            loop = asyncio.get_running_loop()
-            seen = []
-            loop.set_exception_handler(lambda loop, context: seen.append(context))
-            try:
-                handle = loop.call_soon(42)
-                await asyncio.sleep(0)
-            finally:
-                loop.set_exception_handler(None)
-            self.assertIs(seen[0]['handle'], handle)
-            self.assertEqual(str(seen[0]['exception']), "'int' object is not callable")
-        self.run_main(main)
+        handle, context = self.reported(42)
+        self.assertIs(context['handle'], handle)
+        self.assertEqual(str(context['exception']), "'int' object is not callable")
 
     def test_non_context_fails_when_run_with_cpythons_error(self):
-        async def main():
-            loop = asyncio.get_running_loop()
-            seen = []
-            loop.set_exception_handler(lambda loop, context: seen.append(context))
-            try:
-                loop.call_soon(print, context=42)
-                await asyncio.sleep(0)
-            finally:
-                loop.set_exception_handler(None)
-            self.assertIsInstance(seen[0]['exception'], AttributeError)
-            self.assertIn("'run'", str(seen[0]['exception']))
-        self.run_main(main)
+        _, context = self.reported(print, context=42)
+        self.assertIsInstance(context['exception'], AttributeError)
+        self.assertIn("'run'", str(context['exception']))
 
     def test_debug_mode_checks_the_callback(self):
         async def main():
