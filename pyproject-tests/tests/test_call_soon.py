@@ -46,6 +46,15 @@ class CallSoonTests(unittest.TestCase):
             self.assertEqual(await done, ('a', 2, None))
         self.run_main(main)
 
+    def test_args_replaced_by_a_list_are_unpacked(self):
+        async def main():
+            loop = asyncio.get_running_loop()
+            done = loop.create_future()
+            handle = loop.call_soon(lambda *args: done.set_result(args), 1)
+            handle._args = [2, 3]
+            self.assertEqual(await done, (2, 3))
+        self.run_main(main)
+
     def test_context_keyword_runs_the_callback_in_that_context(self):
         async def main():
             loop = asyncio.get_running_loop()

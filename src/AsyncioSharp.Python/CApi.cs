@@ -56,6 +56,8 @@ internal static unsafe class CApi
     public static delegate* unmanaged<IntPtr, IntPtr, int> PyType_IsSubtype;
     public static IntPtr None;
     public static IntPtr ContextType;
+    public static IntPtr TupleType;
+    public static delegate* unmanaged<IntPtr, IntPtr> PySequence_Tuple;
     public static IntPtr TypeError;
 
     private static readonly byte* CapsuleName = Utf8("asynciosharp.object");
@@ -120,6 +122,8 @@ internal static unsafe class CApi
         _library = library;
         None = F("_Py_NoneStruct");
         ContextType = F("PyContext_Type");
+        TupleType = F("PyTuple_Type");
+        PySequence_Tuple = (delegate* unmanaged<IntPtr, IntPtr>)F("PySequence_Tuple");
         TypeError = Exception("PyExc_TypeError");
         _bound = true;
     }

@@ -354,13 +354,11 @@ internal static unsafe class NativeReadyQueue
         var ok = Fields(handle, fields);
         if (ok)
         {
-            var (cancelled, context, callback, args) = (fields[0], fields[1], fields[2], fields[3]);
+            var cancelled = fields[0];
             var truth = cancelled == _false ? 0 : cancelled == _true ? 1 : CApi.PyObject_IsTrue(cancelled);
             if (truth == 0)
             {
-                var result = *(IntPtr*)((byte*)context + TypeField) == CApi.ContextType
-                    ? RunIn(context, callback, args)
-                    : CallRun(context, callback, args);
+                var result = Call(fields[1], fields[2], ref fields[3]);
                 if (result != IntPtr.Zero)
                 {
                     CApi.Py_DecRef(result);
@@ -378,6 +376,25 @@ internal static unsafe class NativeReadyQueue
         }
         CApi.Py_DecRef(handle);
         return ok;
+    }
+
+    // context.run(callback, *args): a new reference, or NULL with the exception set. args (a reference the caller
+    // drops) becomes a tuple first when it is another iterable, which *args takes and the C calls do not.
+    private static IntPtr Call(IntPtr context, IntPtr callback, ref IntPtr args)
+    {
+        if (*(IntPtr*)((byte*)args + TypeField) != CApi.TupleType)
+        {
+            var tuple = CApi.PySequence_Tuple(args);
+            if (tuple == IntPtr.Zero)
+            {
+                return IntPtr.Zero;
+            }
+            CApi.Py_DecRef(args);
+            args = tuple;
+        }
+        return *(IntPtr*)((byte*)context + TypeField) == CApi.ContextType
+            ? RunIn(context, callback, args)
+            : CallRun(context, callback, args);
     }
 
     // New references to handle._cancelled, _context, _callback and _args: from the slots of an asyncio.Handle, by
