@@ -56,6 +56,8 @@ internal static unsafe class CApi
     public static delegate* unmanaged<IntPtr, IntPtr, int> PyType_IsSubtype;
     public static IntPtr None;
     public static IntPtr ContextType;
+    public static delegate* unmanaged<IntPtr, IntPtr, IntPtr, int> PyObject_SetAttr;
+    public static delegate* unmanaged<IntPtr, nint> PyObject_Size;
     public static IntPtr TupleType;
     public static delegate* unmanaged<IntPtr, IntPtr> PySequence_Tuple;
     public static IntPtr TypeError;
@@ -122,6 +124,8 @@ internal static unsafe class CApi
         _library = library;
         None = F("_Py_NoneStruct");
         ContextType = F("PyContext_Type");
+        PyObject_SetAttr = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, int>)F("PyObject_SetAttr");
+        PyObject_Size = (delegate* unmanaged<IntPtr, nint>)F("PyObject_Size");
         TupleType = F("PyTuple_Type");
         PySequence_Tuple = (delegate* unmanaged<IntPtr, IntPtr>)F("PySequence_Tuple");
         TypeError = Exception("PyExc_TypeError");

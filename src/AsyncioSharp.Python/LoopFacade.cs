@@ -19,6 +19,7 @@ public sealed class LoopFacade
 {
     private readonly SelectorEventLoop _loop;
     private readonly GilReleasingHook _gilHook = new();
+    private PyObject? _pyLoop;
     private PyObject? _drain;
     private PyObject? _runHandle;
     private PyObject? _runTimers;
@@ -37,12 +38,15 @@ public sealed class LoopFacade
     public SelectorEventLoop loop => _loop;
 
     /// <summary>
-    /// Binds the Python side: <paramref name="drain"/>() runs Python's ready queue once, <paramref name="runHandle"/>(h)
-    /// runs one fd callback, <paramref name="runTimers"/>() runs the due Python timers and returns the next deadline.
+    /// Binds the Python side: <paramref name="pyLoop"/> is the Python loop whose ready queue
+    /// <see cref="NativeReadyQueue.Drain"/> runs, <paramref name="drain"/>() the Python drain it leaves the unusual
+    /// cases to; <paramref name="runHandle"/>(h) runs one fd callback, <paramref name="runTimers"/>() runs the due
+    /// Python timers and returns the next deadline.
     /// </summary>
-    public void bind(PyObject drain, PyObject runHandle, PyObject runTimers)
+    public void bind(PyObject pyLoop, PyObject drain, PyObject runHandle, PyObject runTimers)
     {
         CApi.Bind();
+        _pyLoop = pyLoop;
         _drain = drain;
         _runHandle = runHandle;
         _runTimers = runTimers;
@@ -450,12 +454,12 @@ public sealed class LoopFacade
         // Python-to-.NET crossing per busy iteration.
         if (_pythonDriven)
         {
-            Reschedule(Invoke(_drain!, null));
+            Reschedule(NativeReadyQueue.Drain(CApi.Address(_pyLoop!), CApi.Address(_drain!)));
             return;
         }
         using (Py.GIL())
         {
-            Reschedule(Invoke(_drain!, null));
+            Reschedule(NativeReadyQueue.Drain(CApi.Address(_pyLoop!), CApi.Address(_drain!)));
         }
     }
 

@@ -34,6 +34,7 @@ internal static unsafe class NativeReadyQueue
     private static IntPtr _handleType;
     private static nint _callback, _args, _cancelled, _loop, _sourceTraceback, _repr, _context;
     private static IntPtr _slowCallSoon, _report;
+    private static IntPtr _threadIdName, _escapeName;
     private static IntPtr _closedName, _debugName, _readyName, _drainScheduledName, _scheduleDrainName, _appendName,
         _popleftName, _contextName, _runName,
         _cancelledName, _contextSlotName, _callbackName, _argsName;
@@ -129,6 +130,8 @@ internal static unsafe class NativeReadyQueue
         (_callback, _args, _cancelled, _loop, _sourceTraceback, _repr, _context) =
             (offsets[0], offsets[1], offsets[2], offsets[3], offsets[4], offsets[5], offsets[6]);
         _closedName = CApi.Intern("_closed");
+        _threadIdName = CApi.Intern("_thread_id");
+        _escapeName = CApi.Intern("_escape");
         _debugName = CApi.Intern("_debug");
         _readyName = CApi.Intern("_ready");
         _drainScheduledName = CApi.Intern("_drain_scheduled");
@@ -326,6 +329,76 @@ internal static unsafe class NativeReadyQueue
         }
         CApi.Py_DecRef(result);
         return true;
+    }
+
+    /// <summary>
+    /// One drain of the Python loop's ready queue, what its <c>_drain</c> does, without that Python frame: runs the
+    /// handles that were ready when the iteration began; an exception that leaves a callback (SystemExit,
+    /// KeyboardInterrupt) goes to <c>loop._escape</c>. Returns a new reference to True when handles remain for the
+    /// next iteration. A loop run from C# (no <c>_thread_id</c>) or in debug mode is left to
+    /// <paramref name="pythonDrain"/>. The caller holds the GIL; a Python error is thrown as a <see cref="PythonError"/>.
+    /// </summary>
+    public static IntPtr Drain(IntPtr loop, IntPtr pythonDrain)
+    {
+        var thread = CApi.PyObject_GetAttr(loop, _threadIdName);
+        if (thread == IntPtr.Zero)
+        {
+            throw CApi.FetchError();
+        }
+        CApi.Py_DecRef(thread);
+        var debug = thread == CApi.None ? 1 : Truth(loop, _debugName);
+        if (debug != 0)
+        {
+            var result = debug > 0 ? CApi.PyObject_CallNoArgs(pythonDrain) : IntPtr.Zero;
+            return result != IntPtr.Zero ? result : throw CApi.FetchError();
+        }
+        var ready = CApi.PyObject_GetAttr(loop, _readyName);
+        if (ready == IntPtr.Zero)
+        {
+            throw CApi.FetchError();
+        }
+        try
+        {
+            var count = CApi.PyObject_Size(ready);
+            var call = stackalloc IntPtr[1];
+            for (nint i = 0; i < count; i++)
+            {
+                call[0] = ready;
+                var handle = CApi.PyObject_VectorcallMethod(_popleftName, call, 1 | VectorcallArgumentsOffset, IntPtr.Zero);
+                if (handle == IntPtr.Zero || !Run(handle))
+                {
+                    Escape(loop);
+                    break;
+                }
+            }
+            if (CApi.PyObject_Size(ready) > 0)
+            {
+                CApi.Py_IncRef(_true);
+                return _true;
+            }
+        }
+        finally
+        {
+            CApi.Py_DecRef(ready);
+        }
+        if (CApi.PyObject_SetAttr(loop, _drainScheduledName, _false) != 0)
+        {
+            throw CApi.FetchError();
+        }
+        CApi.Py_IncRef(_false);
+        return _false;
+    }
+
+    // loop._escape(exc) for the exception that ended the drain, as the Python drain's except clause.
+    private static void Escape(IntPtr loop)
+    {
+        var exc = CApi.FetchErrorValue();
+        var escaped = CallMethod(_escapeName, loop, exc);
+        CApi.Py_DecRef(exc);
+        if (!escaped)
+        {
+            throw CApi.FetchError();
+        }
     }
 
     /// <summary><c>run_ready(ready, n)</c>: runs the first n handles of the deque; None, or NULL with the exception that ends the drain.</summary>

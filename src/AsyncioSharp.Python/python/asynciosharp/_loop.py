@@ -149,7 +149,7 @@ class EventLoop(unix_events.SelectorEventLoop):
         self._pending_exc = None
         # Whether a .NET transport runs on an fd, as a builtin function (asked on every add_reader and sock_* call).
         self._fd_in_use = facade.fd_in_use_function()
-        facade.bind(self._drain, self._run_handle, self._run_timers)
+        facade.bind(self, self._drain, self._run_handle, self._run_timers)
         super().__init__(_NetSelector(facade))
 
     @property
@@ -186,7 +186,8 @@ class EventLoop(unix_events.SelectorEventLoop):
 
     def _drain(self):
         # Runs the callbacks that were ready when this iteration began; later ones wait for the next iteration.
-        # Returns True when some remain: .NET then schedules the next drain.
+        # Returns True when some remain: .NET then schedules the next drain. NativeReadyQueue.Drain does the same
+        # without this frame, and comes here for a loop run from C# or in debug mode.
         if self._thread_id is None:
             return self._run_hosted(self._drain)
         ready = self._ready
