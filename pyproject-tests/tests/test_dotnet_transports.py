@@ -66,6 +66,27 @@ class DotnetTransportTests(unittest.TestCase):
 
         self.run_on_dotnet_transports(main())
 
+    def test_face_reaches_its_dotnet_transport_and_bridge_on_first_use(self):
+        # The face is made with capsules (no Python.NET conversion per connection); each is converted once, when used.
+        async def main():
+            loop = asyncio.get_running_loop()
+            server = await loop.create_server(asyncio.Protocol, '127.0.0.1', 0)
+            port = server.sockets[0].getsockname()[1]
+            transport, first = await loop.create_connection(asyncio.Protocol, '127.0.0.1', port)
+            self.assertEqual(type(transport._net_ref).__name__, 'PyCapsule')
+            self.assertEqual(type(transport._bridge_ref).__name__, 'PyCapsule')
+            self.assertEqual(transport._net.GetType().Name, 'SelectorSocketTransport')
+            self.assertIs(transport._net, transport._net_ref)
+            second = asyncio.Protocol()
+            transport.set_protocol(second)
+            self.assertIs(transport.get_protocol(), second)
+            self.assertEqual(transport._bridge.protocol, second)
+            transport.close()
+            server.close()
+            await server.wait_closed()
+
+        self.run_on_dotnet_transports(main())
+
     def test_connection_refused_is_python_exception(self):
         s = socket.socket()
         s.bind(('127.0.0.1', 0))

@@ -58,6 +58,8 @@ internal static unsafe class CApi
     public static IntPtr ContextType;
     public static delegate* unmanaged<IntPtr, IntPtr, IntPtr, int> PyObject_SetAttr;
     public static delegate* unmanaged<IntPtr, nint> PyObject_Size;
+    public static delegate* unmanaged<IntPtr, IntPtr, int> PyObject_IsInstance;
+    public static delegate* unmanaged<IntPtr, nint, int> PySequence_DelItem;
     public static IntPtr TupleType;
     public static delegate* unmanaged<IntPtr, IntPtr> PySequence_Tuple;
     public static IntPtr TypeError;
@@ -126,6 +128,8 @@ internal static unsafe class CApi
         ContextType = F("PyContext_Type");
         PyObject_SetAttr = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, int>)F("PyObject_SetAttr");
         PyObject_Size = (delegate* unmanaged<IntPtr, nint>)F("PyObject_Size");
+        PyObject_IsInstance = (delegate* unmanaged<IntPtr, IntPtr, int>)F("PyObject_IsInstance");
+        PySequence_DelItem = (delegate* unmanaged<IntPtr, nint, int>)F("PySequence_DelItem");
         TupleType = F("PyTuple_Type");
         PySequence_Tuple = (delegate* unmanaged<IntPtr, IntPtr>)F("PySequence_Tuple");
         TypeError = Exception("PyExc_TypeError");
@@ -205,18 +209,25 @@ internal static unsafe class CApi
 
     /// <summary>
     /// A Python.NET object over the new reference <paramref name="pointer"/> (which it takes over). Python.NET has no
-    /// public constructor from a pointer, so the object passes through a list; only the rare paths use this.
+    /// public constructor from a pointer, so the object passes through a list: appended here, read back by the list's
+    /// indexer (which makes the Python.NET object), then removed.
     /// </summary>
     public static PyObject Steal(IntPtr pointer)
     {
         _holder ??= new PyList();
-        var appended = PyList_Append(Address(_holder), pointer);
+        var holder = Address(_holder);
+        var appended = PyList_Append(holder, pointer);
         Py_DecRef(pointer);
         if (appended != 0)
         {
-            throw new InvalidOperationException("PyList_Append failed");
+            throw FetchError();
         }
-        return _holder.InvokeMethod("pop");
+        var stolen = _holder[0];
+        if (PySequence_DelItem(holder, 0) != 0)
+        {
+            throw FetchError();
+        }
+        return stolen;
     }
 
     /// <summary>The current Python exception (the indicator is cleared) as a <see cref="PythonError"/>.</summary>

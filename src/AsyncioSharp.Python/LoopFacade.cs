@@ -426,6 +426,15 @@ public sealed class LoopFacade
         }
     }
 
+    /// <summary>The <c>dotnet_object(capsule)</c> builtin function (see <see cref="NativeTransport.DotnetObject"/>).</summary>
+    public static PyObject dotnet_object_function()
+    {
+        using (Py.GIL())
+        {
+            return NativeTransport.DotnetObject();
+        }
+    }
+
     /// <summary>Whether a .NET server's Python <c>_waiters</c> is None (closed, no connection left).</summary>
     public static bool server_waiters_done(Server server) => server.WaitersDone;
 

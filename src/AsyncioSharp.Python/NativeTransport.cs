@@ -21,27 +21,39 @@ internal static unsafe class NativeTransport
     private static CApi.PyMethodDef* _defs;
     private static CApi.PyMethodDef* _sendtoDef;
     private static CApi.PyMethodDef* _fdInUseDef;
+    private static CApi.PyMethodDef* _dotnetObjectDef;
 
     /// <summary>The names of the functions, in the order <see cref="Functions"/> returns them.</summary>
     public static readonly string[] Names =
         { "write", "is_closing", "get_write_buffer_size", "pause_reading", "resume_reading", "is_reading" };
 
-    /// <summary>A tuple of the Python functions bound to <paramref name="transport"/>; the caller holds the GIL.</summary>
-    public static PyObject Functions(Transport transport)
+    /// <summary>
+    /// A new reference to a tuple of the Python functions bound to <paramref name="transport"/> (all of them for a
+    /// stream transport, <c>write</c> alone for a write pipe); the caller holds the GIL.
+    /// </summary>
+    public static IntPtr Functions(WriteTransport transport)
     {
         CApi.Bind();
         if (_defs == null)
         {
             _defs = Define();
         }
+        var count = transport is Transport ? Names.Length : 1;
         var capsule = CApi.Capsule(transport);
-        var items = new PyObject[Names.Length];
-        for (var i = 0; i < Names.Length; i++)
+        var tuple = CApi.PyTuple_New(count);
+        for (var i = 0; i < count && tuple != IntPtr.Zero; i++)
         {
-            items[i] = CApi.Steal(CApi.PyCFunction_NewEx(&_defs[i], capsule, IntPtr.Zero));
+            var function = CApi.PyCFunction_NewEx(&_defs[i], capsule, IntPtr.Zero);
+            if (function == IntPtr.Zero)
+            {
+                CApi.Py_DecRef(tuple);
+                tuple = IntPtr.Zero;
+                break;
+            }
+            CApi.PyTuple_SetItem(tuple, i, function);
         }
         CApi.Py_DecRef(capsule);
-        return new PyTuple(items);
+        return tuple != IntPtr.Zero ? tuple : throw CApi.FetchError();
     }
 
     /// <summary>
@@ -65,19 +77,38 @@ internal static unsafe class NativeTransport
     }
 
     /// <summary>
-    /// The <c>write</c> function alone, bound to a write-only transport (a write pipe); the caller holds the GIL.
+    /// <c>dotnet_object(capsule)</c>: the .NET object a capsule of <see cref="CApi.Capsule"/> holds, as Python.NET
+    /// shows it. The Python faces get their .NET transport and bridge as capsules and convert them on first use: the
+    /// conversion (Python.NET's type lookup) cost more than the rest of a connection's setup.
     /// </summary>
-    public static PyObject WriteFunction(WriteTransport transport)
+    public static PyObject DotnetObject()
     {
         CApi.Bind();
-        if (_defs == null)
+        if (_dotnetObjectDef == null)
         {
-            _defs = Define();
+            _dotnetObjectDef = (CApi.PyMethodDef*)NativeMemory.AllocZeroed((nuint)sizeof(CApi.PyMethodDef));
+            _dotnetObjectDef->ml_name = CApi.Utf8("dotnet_object");
+            _dotnetObjectDef->ml_meth = (delegate* unmanaged<IntPtr, IntPtr, IntPtr>)&DotnetObjectCall;
+            _dotnetObjectDef->ml_flags = MethO;
         }
-        var capsule = CApi.Capsule(transport);
-        var function = CApi.Steal(CApi.PyCFunction_NewEx(&_defs[0], capsule, IntPtr.Zero));
-        CApi.Py_DecRef(capsule);
-        return function;
+        return CApi.Steal(CApi.PyCFunction_NewEx(_dotnetObjectDef, IntPtr.Zero, IntPtr.Zero));
+    }
+
+    [UnmanagedCallersOnly]
+    private static IntPtr DotnetObjectCall(IntPtr self, IntPtr capsule)
+    {
+        try
+        {
+            using var reflected = CApi.CapsuleTarget(capsule).ToPython();
+            var pointer = CApi.Address(reflected);
+            CApi.Py_IncRef(pointer);
+            return pointer;
+        }
+        catch (Exception e)
+        {
+            CApi.SetError(e);
+            return IntPtr.Zero;
+        }
     }
 
     /// <summary>

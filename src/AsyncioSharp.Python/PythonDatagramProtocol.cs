@@ -112,11 +112,9 @@ public sealed unsafe class PythonDatagramProtocol : DatagramProtocol
     public override void ConnectionMade(BaseTransport transport) => _facade.WithGil(() =>
     {
         _net = (DatagramTransport)transport;
-        using var netPy = transport.ToPython();
-        using var self = this.ToPython();
         using var sendto = NativeTransport.Sendto(this);
-        this.transport = _makeTransport.Invoke(netPy, protocol, sendto, self, _socket ?? PyObject.None);
-        protocol.InvokeMethod("connection_made", this.transport).Dispose();
+        this.transport = PythonProtocol.MakeFace(_makeTransport, transport, protocol, CApi.Address(sendto), this, _socket);
+        PythonProtocol.Made(protocol, this.transport);
     });
 
     /// <inheritdoc />

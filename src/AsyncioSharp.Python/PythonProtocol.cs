@@ -88,32 +88,84 @@ public sealed unsafe class PythonProtocol : Protocol
     public override void ConnectionMade(BaseTransport transport) => _facade.WithGil(() =>
     {
         Wrap(transport);
-        protocol.InvokeMethod("connection_made", this.transport!).Dispose();
+        Made(protocol, this.transport!);
     });
 
-    /// <summary>Makes <see cref="transport"/> the Python face of <paramref name="net"/>; the caller holds the GIL.</summary>
+    /// <summary>
+    /// Makes <see cref="transport"/> the Python face of <paramref name="net"/>; the caller holds the GIL. The face gets
+    /// the .NET transport and this bridge as capsules (it converts them on first use) and the hot methods as builtin
+    /// functions: all of them for a stream transport, write for a write pipe.
+    /// </summary>
     internal void Wrap(BaseTransport net)
     {
-        using var netPy = net.ToPython();
-        // The hot methods as builtin functions: all of them for a stream transport, write for a write pipe.
-        using var natives = net switch
+        var natives = net is WriteTransport writer ? NativeTransport.Functions(writer) : CApi.NewNone();
+        try
         {
-            Transport stream => NativeTransport.Functions(stream),
-            WriteTransport pipe => new PyTuple(new[] { NativeTransport.WriteFunction(pipe) }),
-            _ => PyObject.None,
-        };
-        using var self = this.ToPython();
-        transport = _makeTransport.Invoke(netPy, protocol, natives, self, _owned ?? PyObject.None);
+            transport = MakeFace(_makeTransport, net, protocol, natives, this, _owned);
+        }
+        finally
+        {
+            CApi.Py_DecRef(natives);
+        }
     }
+
+    /// <summary>
+    /// <c>make_transport(kind, net, protocol, natives, bridge, sock)</c> of <c>_transports.py</c>, through the C API:
+    /// the .NET transport <paramref name="net"/> and <paramref name="bridge"/> go as capsules, which the face converts
+    /// on first use. The caller holds the GIL.
+    /// </summary>
+    internal static PyObject MakeFace(PyObject makeTransport, BaseTransport net, PyObject protocol, IntPtr natives,
+        object bridge, PyObject? owned)
+    {
+        var netCapsule = CApi.Capsule(net);
+        var bridgeCapsule = CApi.Capsule(bridge);
+        var args = stackalloc IntPtr[6]
+        {
+            TransportKind(net), netCapsule, CApi.Address(protocol), natives, bridgeCapsule,
+            owned is null ? CApi.None : CApi.Address(owned),
+        };
+        var made = CApi.PyObject_Vectorcall(CApi.Address(makeTransport), args, 6, IntPtr.Zero);
+        CApi.Py_DecRef(netCapsule);
+        CApi.Py_DecRef(bridgeCapsule);
+        return made != IntPtr.Zero ? CApi.Steal(made) : throw CApi.FetchError();
+    }
+
+    /// <summary>Tells <paramref name="protocol"/> connection_made(<paramref name="transport"/>); the caller holds the GIL.</summary>
+    internal static void Made(PyObject protocol, PyObject transport) =>
+        CApi.Py_DecRef(CApi.CallMethod(CApi.Address(protocol), Names.ConnectionMade, CApi.Address(transport)));
+
+    /// <summary>The .NET transport's class name as an interned Python str: which Python face make_transport builds.</summary>
+    internal static IntPtr TransportKind(BaseTransport net)
+    {
+        lock (Kinds)
+        {
+            var type = net.GetType();
+            if (!Kinds.TryGetValue(type, out var kind))
+            {
+                Kinds[type] = kind = CApi.Intern(type.Name);
+            }
+            return kind;
+        }
+    }
+
+    private static readonly System.Collections.Generic.Dictionary<Type, IntPtr> Kinds = new();
 
     // A Python BufferedProtocol gets its data copied into get_buffer()'s buffer by asyncio's own helper, as CPython's
     // sslproto feeds one.
     private static bool IsBuffered(PyObject protocol)
     {
-        using var protocols = Py.Import("asyncio.protocols");
-        using var bufferedType = protocols.GetAttr("BufferedProtocol");
-        return protocol.IsInstance(bufferedType);
+        if (_bufferedProtocol == IntPtr.Zero)
+        {
+            using var protocols = Py.Import("asyncio.protocols");
+            using var bufferedType = protocols.GetAttr("BufferedProtocol");
+            _bufferedProtocol = CApi.Address(bufferedType);
+            CApi.Py_IncRef(_bufferedProtocol);
+        }
+        var isInstance = CApi.PyObject_IsInstance(CApi.Address(protocol), _bufferedProtocol);
+        return isInstance >= 0 ? isInstance > 0 : throw CApi.FetchError();
     }
+
+    private static IntPtr _bufferedProtocol;
 
     /// <inheritdoc />
     public override void DataReceived(ReadOnlySpan<byte> data)
@@ -191,14 +243,17 @@ public sealed unsafe class PythonProtocol : Protocol
         using var pyExc = ToPython(exc);
         try
         {
-            protocol.InvokeMethod("connection_lost", pyExc).Dispose();
+            CApi.Py_DecRef(CApi.CallMethod(CApi.Address(protocol), Names.ConnectionLost, CApi.Address(pyExc)));
         }
         finally
         {
             // As CPython's transports drop their protocol once it is told: the .NET objects may outlive the connection
             // until a .NET collection, and must not keep the Python protocol (and what it holds) alive that long.
             protocol.Dispose();
-            transport?.SetAttr("_protocol", PyObject.None);
+            if (transport is not null && CApi.PyObject_SetAttr(CApi.Address(transport), Names.Protocol, CApi.None) != 0)
+            {
+                throw CApi.FetchError();
+            }
             if (owned is { } callers)
             {
                 owned = null;
@@ -222,6 +277,9 @@ public sealed unsafe class PythonProtocol : Protocol
     /// <summary>Interned method names of the hot protocol callbacks.</summary>
     private static class Names
     {
+        public static readonly IntPtr ConnectionMade = Intern("connection_made");
+        public static readonly IntPtr ConnectionLost = Intern("connection_lost");
+        public static readonly IntPtr Protocol = Intern("_protocol");
         public static readonly IntPtr DataReceived = Intern("data_received");
         public static readonly IntPtr EofReceived = Intern("eof_received");
         public static readonly IntPtr PauseWriting = Intern("pause_writing");

@@ -1,5 +1,6 @@
 """Python faces of the .NET socket transports and servers (AsyncioSharp.SelectorSocketTransport, Server)."""
 
+import datetime
 import socket
 
 from asyncio import constants
@@ -22,12 +23,30 @@ __all__ = ('Transport', 'DatagramTransport', 'ReadPipeTransport', 'WritePipeTran
 # The hot methods, as builtin functions calling straight into the .NET transport (AsyncioSharp.Python.NativeTransport).
 _NATIVE = ('write', 'is_closing', 'get_write_buffer_size', 'pause_reading', 'resume_reading', 'is_reading')
 
+# A face is made with its .NET transport and bridge as capsules, converted to Python.NET objects on first use.
+_CAPSULE = type(datetime.datetime_CAPI)
+_dotnet_object = LoopFacade.dotnet_object_function()
+
 
 class _Face:
     """What every Python face of a .NET transport shares: the .NET transport (_net) and the bridge that drives the
     Python protocol (_bridge)."""
 
     __slots__ = ()
+
+    @property
+    def _net(self):
+        net = self._net_ref
+        if type(net) is _CAPSULE:
+            net = self._net_ref = _dotnet_object(net)
+        return net
+
+    @property
+    def _bridge(self):
+        bridge = self._bridge_ref
+        if type(bridge) is _CAPSULE:
+            bridge = self._bridge_ref = _dotnet_object(bridge)
+        return bridge
 
     def close(self):
         self._net.Close()
@@ -69,16 +88,16 @@ class Transport(_WriteFace, transports._FlowControlMixin):
     """
 
     # A __dict__ as well: programs and tests set attributes on transports (CPython's have no __slots__).
-    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '__dict__') + _NATIVE
+    __slots__ = ('_net_ref', '_protocol', '_bridge_ref', '_caller_sock', '_extra_cache', '__dict__') + _NATIVE
 
     _sendfile_compatible = constants._SendfileMode.TRY_NATIVE
 
     def __init__(self, net, protocol, natives, bridge, sock=None):
         transports.Transport.__init__(self)
         self._loop = events._get_running_loop()
-        self._net = net
+        self._net_ref = net
         self._protocol = protocol
-        self._bridge = bridge
+        self._bridge_ref = bridge
         # The caller's Python socket (sock=): the .NET transport runs on its descriptor, the bridge closes it.
         self._caller_sock = sock
         self._extra_cache = {}
@@ -184,10 +203,11 @@ def _python_socket(transport):
     return None if sock is None else _SocketView(sock)
 
 
-def make_transport(net, protocol, natives, bridge, sock=None):
-    """The Python face of a .NET transport (PythonProtocol and PythonDatagramProtocol call this with the transport
-    they were handed and the caller's socket, if any)."""
-    name = net.GetType().Name
+def make_transport(kind, net, protocol, natives, bridge, sock=None):
+    """The Python face of a .NET transport (PythonProtocol and PythonDatagramProtocol call this with the .NET class
+    name of the transport they were handed, that transport and themselves as capsules, and the caller's socket, if
+    any)."""
+    name = kind
     if name == 'SelectorDatagramTransport':
         return DatagramTransport(net, protocol, natives, bridge, sock)
     if name == 'UnixReadPipeTransport':
@@ -201,15 +221,15 @@ def make_transport(net, protocol, natives, bridge, sock=None):
 class DatagramTransport(_WriteFace, transports.Transport):
     """The snake_case datagram transport handed to a Python DatagramProtocol whose endpoint the .NET loop drives."""
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_caller_sock', '_extra_cache', '_address', '_sendto', '__dict__')
+    __slots__ = ('_net_ref', '_protocol', '_bridge_ref', '_caller_sock', '_extra_cache', '_address', '_sendto', '__dict__')
 
     def __init__(self, net, protocol, sendto, bridge, sock=None):
         super().__init__()
         # The bridge's sendto as a builtin function (AsyncioSharp.Python.NativeTransport.Sendto).
         self._sendto = sendto
-        self._net = net
+        self._net_ref = net
         self._protocol = protocol
-        self._bridge = bridge
+        self._bridge_ref = bridge
         self._caller_sock = sock
         self._extra_cache = {}
         # CPython's _address: the connected peer, which sendto's addr must match.
@@ -253,9 +273,9 @@ class _PipeTransport(_Face):
     __slots__ = ()
 
     def _init(self, net, protocol, bridge, pipe):
-        self._net = net
+        self._net_ref = net
         self._protocol = protocol
-        self._bridge = bridge
+        self._bridge_ref = bridge
         self._pipe = pipe
 
     def get_extra_info(self, name, default=None):
@@ -270,7 +290,7 @@ class _PipeTransport(_Face):
 class ReadPipeTransport(_PipeTransport, transports.ReadTransport):
     """The read end of a pipe (CPython's _UnixReadPipeTransport) on the .NET UnixReadPipeTransport."""
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_pipe', '__dict__')
+    __slots__ = ('_net_ref', '_protocol', '_bridge_ref', '_pipe', '__dict__')
 
     def __init__(self, net, protocol, bridge, pipe):
         transports.ReadTransport.__init__(self, {'pipe': pipe})
@@ -289,7 +309,7 @@ class ReadPipeTransport(_PipeTransport, transports.ReadTransport):
 class WritePipeTransport(_PipeTransport, _WriteFace, transports.WriteTransport):
     """The write end of a pipe (CPython's _UnixWritePipeTransport) on the .NET UnixWritePipeTransport."""
 
-    __slots__ = ('_net', '_protocol', '_bridge', '_pipe', '_write', '__dict__')
+    __slots__ = ('_net_ref', '_protocol', '_bridge_ref', '_pipe', '_write', '__dict__')
 
     def __init__(self, net, protocol, natives, bridge, pipe):
         transports.WriteTransport.__init__(self, {'pipe': pipe})
