@@ -19,7 +19,8 @@ public sealed unsafe class PythonProtocol : Protocol
     internal PythonProtocol(LoopFacade facade, PyObject protocol, PyObject makeTransport, PyObject? owned = null)
     {
         // CPython's transport looks up protocol.connection_made as it is made: a non-protocol fails create_connection.
-        protocol.GetAttr("connection_made").Dispose();
+        var connectionMade = CApi.PyObject_GetAttr(CApi.Address(protocol), Names.ConnectionMade);
+        CApi.Py_DecRef(connectionMade != IntPtr.Zero ? connectionMade : throw CApi.FetchError());
         _facade = facade;
         _makeTransport = makeTransport;
         _owned = owned;
