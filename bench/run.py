@@ -3,7 +3,8 @@
 
 Micro-benchmarks: the same loop work in CPython asyncio, uvloop and AsyncioSharp (operations per second).
 Echo: each server in turn on loopback, driven by bench/c/load (C, epoll), requests/s and the server's CPU
-time per request read from /proc/<pid>/stat.
+time per request read from /proc/<pid>/stat. Short connections: the Protocol servers again, driven by
+bench/c/conn_load (connect, 1 byte, close), connections/s and the server's CPU per connection.
 """
 import json
 import os
@@ -22,6 +23,7 @@ HOSTED = ["dotnet", RUNNER, "--python", SYS_PY]
 # The other way round: that python3 as the process, .NET loaded into it (python3 -m asynciosharp).
 IN_PYTHON = ["env", f"PYTHONPATH={RUNNER.parent / 'python'}", SYS_PY, "-m", "asynciosharp"]
 LOAD = HERE / "c/load"
+CONN_LOAD = HERE / "c/conn_load"
 SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -53,11 +55,16 @@ def cpu_seconds(pid):
 
 
 def echo_run(cmd, port, conns, size):
+    return serve_and_load(cmd, port, [LOAD, port, conns, size, SECONDS])
+
+
+def serve_and_load(cmd, port, load_cmd):
+    """Starts the server, runs the load generator against it; returns (units/s, server CPU µs per unit)."""
     server = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     try:
         if server.stdout.readline().strip() != "ready":
             raise RuntimeError(f"{cmd} did not start")
-        load = subprocess.Popen([LOAD, str(port), str(conns), str(size), str(SECONDS)], stdout=subprocess.PIPE, text=True)
+        load = subprocess.Popen([str(c) for c in load_cmd], stdout=subprocess.PIPE, text=True)
         if load.stdout.readline().strip() != "measuring":
             raise RuntimeError(f"load generator failed against {cmd}")
         # The server's CPU is read over the measured window only, after the warm-up (a JIT's included).
@@ -66,13 +73,27 @@ def echo_run(cmd, port, conns, size):
         cpu1 = cpu_seconds(server.pid)
         if load.wait() != 0:
             raise RuntimeError(f"load generator failed against {cmd}")
-        requests, seconds = out.split()
-        requests, seconds = int(requests), float(seconds)
-        cpu = (cpu1 - cpu0) / requests * 1e6
-        return requests / seconds, cpu
+        count, seconds = out.split()
+        count, seconds = int(count), float(seconds)
+        return count / seconds, (cpu1 - cpu0) / count * 1e6
     finally:
         server.kill()
         server.wait()
+
+
+def connections(servers):
+    """Short connections against the Protocol echo servers: bench/c/conn_load, one connection at a time."""
+    out = ["| server | connections/s | CPU/connection | CPU vs uvloop |", "| --- | ---: | ---: | ---: |"]
+    port = 25400
+    results = {}
+    for name, cmd in servers:
+        port += 1
+        results[name] = serve_and_load([str(c).replace("PORT", str(port)) for c in cmd], port,
+                                       [CONN_LOAD, port, SECONDS])
+    base = results["uvloop Protocol"][1]
+    for name, (rate, cpu) in results.items():
+        out.append(f"| {name} | {rate:,.0f}/s | {cpu:.1f} µs | {cpu / base:.2f}x |")
+    return out
 
 
 def echo(servers):
@@ -128,6 +149,10 @@ def main():
     table, results = echo(servers)
     lines += ["", f"### Echo servers ({SECONDS:g} s per cell after 0.5 s warm-up; load generator: bench/c/load)", ""]
     lines += table
+    protocol_servers = [(n, c) for n, c in servers if "Protocol" in n or "ceiling" in n]
+    lines += ["", f"### Short connections ({SECONDS:g} s per row after 2 s warm-up; bench/c/conn_load: connect, "
+              "1 byte echoed, close, one connection at a time)", ""]
+    lines += connections(protocol_servers)
     ours = [name for name, _ in servers if "AsyncioSharp" in name or "asynciosharp" in name]
     if ours:
         lines += ["", "### Ratios (req/s: higher is better; CPU/req: lower is better)", ""]

@@ -8,6 +8,7 @@ if ! /usr/bin/python3 -c "import uvloop" 2>/dev/null; then
 fi
 gcc -O2 -o c/echo_server c/echo_server.c
 gcc -O2 -o c/load c/load.c
+gcc -O2 -o c/conn_load c/conn_load.c
 dotnet build -c Release AsyncioSharp.Bench --nologo -v q >/dev/null
 if [[ " $* " == *" python "* ]]; then
   dotnet build -c Release ../src/AsyncioSharp.Runner --nologo -v q >/dev/null
