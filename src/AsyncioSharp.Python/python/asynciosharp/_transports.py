@@ -28,25 +28,25 @@ _CAPSULE = type(datetime.datetime_CAPI)
 _dotnet_object = LoopFacade.dotnet_object_function()
 
 
+def _converted(slot):
+    """A face's .NET object, held in ``slot`` as a capsule until first read, then as its Python.NET object."""
+    def get(face):
+        value = getattr(face, slot)
+        if type(value) is _CAPSULE:
+            value = _dotnet_object(value)
+            setattr(face, slot, value)
+        return value
+    return property(get)
+
+
 class _Face:
     """What every Python face of a .NET transport shares: the .NET transport (_net) and the bridge that drives the
     Python protocol (_bridge)."""
 
     __slots__ = ()
 
-    @property
-    def _net(self):
-        net = self._net_ref
-        if type(net) is _CAPSULE:
-            net = self._net_ref = _dotnet_object(net)
-        return net
-
-    @property
-    def _bridge(self):
-        bridge = self._bridge_ref
-        if type(bridge) is _CAPSULE:
-            bridge = self._bridge_ref = _dotnet_object(bridge)
-        return bridge
+    _net = _converted('_net_ref')
+    _bridge = _converted('_bridge_ref')
 
     def close(self):
         self._net.Close()
