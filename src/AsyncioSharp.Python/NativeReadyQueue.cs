@@ -7,11 +7,13 @@ namespace AsyncioSharp.Python;
 /// <summary>
 /// The Python loop's ready queue at C speed (uvloop's gain on <c>call_soon</c>, in .NET): <c>call_soon</c> as a
 /// method of the Python <c>EventLoop</c> class (METH_FASTCALL | METH_KEYWORDS) that fills a new
-/// <c>asyncio.Handle</c>'s slots itself instead of running <c>Handle.__init__</c>, and <c>run_ready(ready, n)</c>, which
-/// runs the first <c>n</c> handles of the deque as <c>Handle._run</c> does (skip a cancelled one; call it in its
-/// context; SystemExit and KeyboardInterrupt go up, other exceptions to the Python <c>report(handle, exc)</c>).
-/// Debug mode, a closed loop and any argument shape but <c>(callback, *args, context=...)</c> take the Python
-/// <c>call_soon</c>, so checks, errors and messages stay CPython's. Every caller holds the GIL.
+/// <c>asyncio.Handle</c>'s slots itself instead of running <c>Handle.__init__</c>; <see cref="Drain"/>, which the .NET
+/// loop calls once per iteration to run the handles that were ready as <c>Handle._run</c> does (skip a cancelled one;
+/// call it in its context; SystemExit and KeyboardInterrupt go up, other exceptions to the Python
+/// <c>report(handle, exc)</c>), and <c>run_ready(ready, n)</c>, the same loop for the Python drain; and the builtin
+/// functions that schedule a drain. Debug mode, a closed loop and any argument shape but
+/// <c>(callback, *args, context=...)</c> take the Python <c>call_soon</c>, so checks, errors and messages stay
+/// CPython's. Every caller holds the GIL.
 /// </summary>
 internal static unsafe class NativeReadyQueue
 {
@@ -19,7 +21,8 @@ internal static unsafe class NativeReadyQueue
     private const int MethFastcall = 0x0080;
     private const int MethKeywords = 0x0002;
     private const int MethFastcallKeywords = MethFastcall | MethKeywords;
-    // PY_VECTORCALL_ARGUMENTS_OFFSET: set in nargsf, it lets the callee use args[-1].
+    // PY_VECTORCALL_ARGUMENTS_OFFSET: set in PyObject_VectorcallMethod's nargsf, it lets the callee overwrite args[0]
+    // for the call, which saves it a copy of the arguments.
     private static readonly nuint VectorcallArgumentsOffset = unchecked((nuint)(1UL << 63));
 
     // CPython 3.11's layouts: PyMemberDescrObject's d_member follows PyObject_HEAD and three pointers; PyMemberDef's
