@@ -55,8 +55,10 @@ public static class PythonHost
             ConfigureSys(info);
             if (installSignalHandlers)
             {
-                // The .NET runtime owns SIGINT at this point; give it to Python, as python3 has it at startup.
-                PythonEngine.Exec("import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)");
+                // The .NET runtime owns SIGINT at this point; give it to Python, as python3 has it at startup, unless it
+                // was ignored when the process started (a background job), where python3 leaves it ignored too.
+                PythonEngine.Exec("import signal\nif signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:\n"
+                                  + "    signal.signal(signal.SIGINT, signal.default_int_handler)");
             }
             Interpreter = info;
             if (!keepGil)

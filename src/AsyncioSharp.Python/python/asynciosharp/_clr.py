@@ -52,6 +52,8 @@ def _hostfxr():
 
 def _start():
     global _shutdown
+    main_thread = threading.current_thread() is threading.main_thread()
+    sigint = signal.getsignal(signal.SIGINT) if main_thread else None
     fxr = ctypes.CDLL(_hostfxr())
     config = os.path.join(_HERE, 'AsyncioSharp.Runner.runtimeconfig.json')
     context = ctypes.c_void_p()
@@ -79,9 +81,9 @@ def _start():
     if initialize(b'', 0) != 0:
         raise ImportError('asynciosharp: Python.NET failed to initialize')
     atexit.register(_stop)
-    if threading.current_thread() is threading.main_thread():
-        # The .NET runtime may have taken SIGINT; python3 raises KeyboardInterrupt for it.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if sigint is not None:
+        # The .NET runtime may have taken SIGINT: it goes back to what python3 had (KeyboardInterrupt, or ignored).
+        signal.signal(signal.SIGINT, sigint)
 
 
 def _stop():
