@@ -363,16 +363,13 @@ internal static unsafe class NativeReadyQueue
         try
         {
             var count = CApi.PyObject_Size(ready);
-            var call = stackalloc IntPtr[1];
-            for (nint i = 0; i < count; i++)
+            if (count < 0)
             {
-                call[0] = ready;
-                var handle = CApi.PyObject_VectorcallMethod(_popleftName, call, 1 | VectorcallArgumentsOffset, IntPtr.Zero);
-                if (handle == IntPtr.Zero || !Run(handle))
-                {
-                    Escape(loop);
-                    break;
-                }
+                throw CApi.FetchError();
+            }
+            if (!RunFirst(ready, count))
+            {
+                Escape(loop);
             }
             if (CApi.PyObject_Size(ready) > 0)
             {
@@ -408,19 +405,28 @@ internal static unsafe class NativeReadyQueue
     [UnmanagedCallersOnly]
     private static IntPtr RunReady(IntPtr self, IntPtr* args, nint nargs)
     {
-        var ready = args[0];
         var count = CApi.PyLong_AsLong(args[1]);
+        if (count == -1 && CApi.PyErr_Occurred() != IntPtr.Zero)
+        {
+            return IntPtr.Zero;
+        }
+        return RunFirst(args[0], (nint)count) ? CApi.NewNone() : IntPtr.Zero;
+    }
+
+    // Runs the first count handles of the deque; false with the exception that ends the drain set.
+    private static bool RunFirst(IntPtr ready, nint count)
+    {
         var call = stackalloc IntPtr[1];
-        for (long i = 0; i < count; i++)
+        for (nint i = 0; i < count; i++)
         {
             call[0] = ready;
             var handle = CApi.PyObject_VectorcallMethod(_popleftName, call, 1 | VectorcallArgumentsOffset, IntPtr.Zero);
             if (handle == IntPtr.Zero || !Run(handle))
             {
-                return IntPtr.Zero;
+                return false;
             }
         }
-        return CApi.NewNone();
+        return true;
     }
 
     // Handle._run for one handle (the reference is consumed); false when an exception leaves the drain.
