@@ -54,15 +54,21 @@ internal static unsafe class CApi
     public static delegate* unmanaged<IntPtr, double> PyFloat_AsDouble;
     public static delegate* unmanaged<IntPtr, byte*, int> PyUnicode_CompareWithASCIIString;
     public static delegate* unmanaged<IntPtr, IntPtr, int> PyType_IsSubtype;
-    public static IntPtr None;
-    public static IntPtr ContextType;
     public static delegate* unmanaged<IntPtr, IntPtr, IntPtr, int> PyObject_SetAttr;
     public static delegate* unmanaged<IntPtr, nint> PyObject_Size;
     public static delegate* unmanaged<IntPtr, IntPtr, int> PyObject_IsInstance;
     public static delegate* unmanaged<IntPtr, nint, int> PySequence_DelItem;
-    public static IntPtr TupleType;
     public static delegate* unmanaged<IntPtr, IntPtr> PySequence_Tuple;
+    public static IntPtr None;
+    public static IntPtr ContextType;
+    public static IntPtr TupleType;
     public static IntPtr TypeError;
+
+    /// <summary>
+    /// PY_VECTORCALL_ARGUMENTS_OFFSET: set in a vectorcall's nargsf, it lets the callee overwrite the argument before
+    /// the first (for <c>PyObject_VectorcallMethod</c>, args[0]) for the call, which saves it a copy of the arguments.
+    /// </summary>
+    public static readonly nuint VectorcallArgumentsOffset = unchecked((nuint)(1UL << 63));
 
     private static readonly byte* CapsuleName = Utf8("asynciosharp.object");
     private static bool _bound;
@@ -161,9 +167,12 @@ internal static unsafe class CApi
     /// <summary>Python's <c>PyObject_TypeCheck</c>: whether <paramref name="obj"/>'s type is <paramref name="type"/> or a subtype.</summary>
     public static bool PyObject_TypeCheck(IntPtr obj, IntPtr type)
     {
-        var own = *(IntPtr*)((byte*)obj + 8);
+        var own = TypeOf(obj);
         return own == type || PyType_IsSubtype(own, type) != 0;
     }
+
+    /// <summary>Python's <c>Py_TYPE</c>: the object's type (borrowed), read from <c>ob_type</c>, after <c>ob_refcnt</c>.</summary>
+    public static IntPtr TypeOf(IntPtr obj) => *(IntPtr*)((byte*)obj + sizeof(nint));
 
     /// <summary>A new capsule holding a GC handle to <paramref name="target"/>, freed with the capsule: the <c>self</c> of a builtin function bound to a .NET object.</summary>
     public static IntPtr Capsule(object target) =>
@@ -249,42 +258,30 @@ internal static unsafe class CApi
     }
 
     /// <summary>
+    /// <c>target.name()</c>, <c>target.name(first)</c> or <c>target.name(first, second)</c> (a zero pointer ends the
+    /// arguments) through <c>PyObject_VectorcallMethod</c>, which looks the method up as the attribute access would
+    /// without making a bound method: a new reference, or zero with the Python error set (what a C function passes
+    /// on; it must not throw).
+    /// </summary>
+    public static IntPtr TryCallMethod(IntPtr target, IntPtr name, IntPtr first = default, IntPtr second = default)
+    {
+        var args = stackalloc IntPtr[3] { target, first, second };
+        var count = first == IntPtr.Zero ? 1u : second == IntPtr.Zero ? 2u : 3u;
+        return PyObject_VectorcallMethod(name, args, count | VectorcallArgumentsOffset, IntPtr.Zero);
+    }
+
+    /// <summary>
     /// Calls <c>target.name(arg)</c> (or <c>target.name()</c> when <paramref name="arg"/> is zero) and returns the
     /// new reference result; a Python exception is thrown as a <see cref="PythonError"/>.
     /// </summary>
-    public static IntPtr CallMethod(IntPtr target, IntPtr name, IntPtr arg)
-    {
-        var method = PyObject_GetAttr(target, name);
-        if (method == IntPtr.Zero)
-        {
-            throw FetchError();
-        }
-        var result = arg == IntPtr.Zero ? PyObject_CallNoArgs(method) : PyObject_CallOneArg(method, arg);
-        Py_DecRef(method);
-        if (result == IntPtr.Zero)
-        {
-            throw FetchError();
-        }
-        return result;
-    }
+    public static IntPtr CallMethod(IntPtr target, IntPtr name, IntPtr arg) => Checked(TryCallMethod(target, name, arg));
 
     /// <summary>Calls <c>target.name(first, second)</c> and returns the new reference result (see <see cref="CallMethod(IntPtr, IntPtr, IntPtr)"/>).</summary>
-    public static IntPtr CallMethod(IntPtr target, IntPtr name, IntPtr first, IntPtr second)
-    {
-        var method = PyObject_GetAttr(target, name);
-        if (method == IntPtr.Zero)
-        {
-            throw FetchError();
-        }
-        var args = stackalloc IntPtr[2] { first, second };
-        var result = PyObject_Vectorcall(method, args, 2, IntPtr.Zero);
-        Py_DecRef(method);
-        if (result == IntPtr.Zero)
-        {
-            throw FetchError();
-        }
-        return result;
-    }
+    public static IntPtr CallMethod(IntPtr target, IntPtr name, IntPtr first, IntPtr second) =>
+        Checked(TryCallMethod(target, name, first, second));
+
+    // A call's result, or its Python exception thrown.
+    private static IntPtr Checked(IntPtr result) => result != IntPtr.Zero ? result : throw FetchError();
 
     /// <summary>Sets the current Python exception from a .NET one (see <see cref="PythonProtocol.ToPython"/>).</summary>
     public static void SetError(Exception exc)

@@ -21,16 +21,11 @@ internal static unsafe class NativeReadyQueue
     private const int MethFastcall = 0x0080;
     private const int MethKeywords = 0x0002;
     private const int MethFastcallKeywords = MethFastcall | MethKeywords;
-    // PY_VECTORCALL_ARGUMENTS_OFFSET: set in PyObject_VectorcallMethod's nargsf, it lets the callee overwrite args[0]
-    // for the call, which saves it a copy of the arguments.
-    private static readonly nuint VectorcallArgumentsOffset = unchecked((nuint)(1UL << 63));
 
     // CPython 3.11's layouts: PyMemberDescrObject's d_member follows PyObject_HEAD and three pointers; PyMemberDef's
     // offset follows a pointer and an int (padded).
     private const int DescrMemberField = 40;
     private const int MemberDefOffsetField = 16;
-    // ob_type, after ob_refcnt.
-    private const int TypeField = 8;
 
     private static readonly string[] SlotNames = { "_callback", "_args", "_cancelled", "_loop", "_source_traceback", "_repr", "_context" };
 
@@ -205,7 +200,7 @@ internal static unsafe class NativeReadyQueue
     [UnmanagedCallersOnly]
     private static IntPtr CallSoon(IntPtr self, IntPtr* args, nuint nargsf, IntPtr kwnames)
     {
-        var nargs = (nint)(nargsf & ~VectorcallArgumentsOffset);
+        var nargs = (nint)(nargsf & ~CApi.VectorcallArgumentsOffset);
         var context = IntPtr.Zero;
         if (kwnames != IntPtr.Zero)
         {
@@ -324,14 +319,9 @@ internal static unsafe class NativeReadyQueue
     // target.name() or target.name(arg), the result dropped; false with a Python error set.
     private static bool CallMethod(IntPtr name, IntPtr target, IntPtr arg)
     {
-        var call = stackalloc IntPtr[2] { target, arg };
-        var result = CApi.PyObject_VectorcallMethod(name, call, (arg == IntPtr.Zero ? 1u : 2u) | VectorcallArgumentsOffset, IntPtr.Zero);
-        if (result == IntPtr.Zero)
-        {
-            return false;
-        }
+        var result = CApi.TryCallMethod(target, name, arg);
         CApi.Py_DecRef(result);
-        return true;
+        return result != IntPtr.Zero;
     }
 
     /// <summary>
@@ -349,10 +339,11 @@ internal static unsafe class NativeReadyQueue
             throw CApi.FetchError();
         }
         CApi.Py_DecRef(thread);
-        var debug = thread == CApi.None ? 1 : Truth(loop, _debugName);
-        if (debug != 0)
+        // 1: run from C# or in debug mode, the Python drain's cases; -1: reading _debug failed.
+        var leftToPython = thread == CApi.None ? 1 : Truth(loop, _debugName);
+        if (leftToPython != 0)
         {
-            var result = debug > 0 ? CApi.PyObject_CallNoArgs(pythonDrain) : IntPtr.Zero;
+            var result = leftToPython > 0 ? CApi.PyObject_CallNoArgs(pythonDrain) : IntPtr.Zero;
             return result != IntPtr.Zero ? result : throw CApi.FetchError();
         }
         var ready = CApi.PyObject_GetAttr(loop, _readyName);
@@ -416,11 +407,9 @@ internal static unsafe class NativeReadyQueue
     // Runs the first count handles of the deque; false with the exception that ends the drain set.
     private static bool RunFirst(IntPtr ready, nint count)
     {
-        var call = stackalloc IntPtr[1];
         for (nint i = 0; i < count; i++)
         {
-            call[0] = ready;
-            var handle = CApi.PyObject_VectorcallMethod(_popleftName, call, 1 | VectorcallArgumentsOffset, IntPtr.Zero);
+            var handle = CApi.TryCallMethod(ready, _popleftName);
             if (handle == IntPtr.Zero || !Run(handle))
             {
                 return false;
@@ -464,7 +453,7 @@ internal static unsafe class NativeReadyQueue
     // drops) becomes a tuple first when it is another iterable, which *args takes and the C calls do not.
     private static IntPtr Call(IntPtr context, IntPtr callback, ref IntPtr args)
     {
-        if (*(IntPtr*)((byte*)args + TypeField) != CApi.TupleType)
+        if (CApi.TypeOf(args) != CApi.TupleType)
         {
             var tuple = CApi.PySequence_Tuple(args);
             if (tuple == IntPtr.Zero)
@@ -474,7 +463,7 @@ internal static unsafe class NativeReadyQueue
             CApi.Py_DecRef(args);
             args = tuple;
         }
-        return *(IntPtr*)((byte*)context + TypeField) == CApi.ContextType
+        return CApi.TypeOf(context) == CApi.ContextType
             ? RunIn(context, callback, args)
             : CallRun(context, callback, args);
     }
