@@ -346,17 +346,14 @@ public sealed class LoopFacade
     private PythonProtocol MakeProtocol(PyObject protocolFactory, PyObject makeTransport, PyObject? sock = null)
     {
         PythonProtocol? made = null;
-        WithGil(() => made = new PythonProtocol(this, Call(protocolFactory), makeTransport, sock));
+        WithGil(() => made = new PythonProtocol(this, CApi.Steal(Invoke(protocolFactory, null)), makeTransport, sock));
         return made!;
     }
-
-    // factory() through the C API; the caller holds the GIL.
-    private static unsafe PyObject Call(PyObject factory) => CApi.Steal(Invoke(factory, null));
 
     private PythonDatagramProtocol MakeDatagramProtocol(PyObject protocolFactory, PyObject makeTransport, PyObject? sock)
     {
         PythonDatagramProtocol? made = null;
-        WithGil(() => made = new PythonDatagramProtocol(this, Call(protocolFactory), makeTransport, sock));
+        WithGil(() => made = new PythonDatagramProtocol(this, CApi.Steal(Invoke(protocolFactory, null)), makeTransport, sock));
         return made!;
     }
 

@@ -157,16 +157,27 @@ public sealed unsafe class PythonProtocol : Protocol
     {
         if (_bufferedProtocol == IntPtr.Zero)
         {
-            using var protocols = Py.Import("asyncio.protocols");
-            using var bufferedType = protocols.GetAttr("BufferedProtocol");
-            _bufferedProtocol = CApi.Address(bufferedType);
-            CApi.Py_IncRef(_bufferedProtocol);
+            var bufferedType = CApi.PyObject_GetAttr(AsyncioProtocols(), Names.BufferedProtocol);
+            _bufferedProtocol = bufferedType != IntPtr.Zero ? bufferedType : throw CApi.FetchError();
         }
         var isInstance = CApi.PyObject_IsInstance(CApi.Address(protocol), _bufferedProtocol);
         return isInstance >= 0 ? isInstance > 0 : throw CApi.FetchError();
     }
 
+    // The asyncio.protocols module, kept for the process: BufferedProtocol and the helper that feeds one are read from it.
+    private static IntPtr AsyncioProtocols()
+    {
+        if (_asyncioProtocols == IntPtr.Zero)
+        {
+            using var module = Py.Import("asyncio.protocols");
+            _asyncioProtocols = CApi.Address(module);
+            CApi.Py_IncRef(_asyncioProtocols);
+        }
+        return _asyncioProtocols;
+    }
+
     private static IntPtr _bufferedProtocol;
+    private static IntPtr _asyncioProtocols;
 
     /// <inheritdoc />
     public override void DataReceived(ReadOnlySpan<byte> data)
@@ -201,13 +212,8 @@ public sealed unsafe class PythonProtocol : Protocol
         }
     }
 
-    private void FeedBuffered(IntPtr bytes)
-    {
-        using var protocols = Py.Import("asyncio.protocols");
-        CApi.Py_IncRef(bytes);
-        using var data = CApi.Steal(bytes);
-        protocols.InvokeMethod("_feed_data_to_buffered_proto", protocol, data).Dispose();
-    }
+    private void FeedBuffered(IntPtr bytes) =>
+        CApi.Py_DecRef(CApi.CallMethod(AsyncioProtocols(), Names.FeedBuffered, CApi.Address(protocol), bytes));
 
     /// <inheritdoc />
     public override bool EofReceived()
@@ -275,12 +281,14 @@ public sealed unsafe class PythonProtocol : Protocol
     private void CallNoArgs(IntPtr name) =>
         _facade.WithGil(() => CApi.Py_DecRef(CApi.CallMethod(CApi.Address(protocol), name, IntPtr.Zero)));
 
-    /// <summary>Interned method names of the hot protocol callbacks.</summary>
+    /// <summary>Interned names of the protocol callbacks and of what the bridge reads from Python.</summary>
     private static class Names
     {
         public static readonly IntPtr ConnectionMade = Intern("connection_made");
         public static readonly IntPtr ConnectionLost = Intern("connection_lost");
         public static readonly IntPtr Protocol = Intern("_protocol");
+        public static readonly IntPtr BufferedProtocol = Intern("BufferedProtocol");
+        public static readonly IntPtr FeedBuffered = Intern("_feed_data_to_buffered_proto");
         public static readonly IntPtr DataReceived = Intern("data_received");
         public static readonly IntPtr EofReceived = Intern("eof_received");
         public static readonly IntPtr PauseWriting = Intern("pause_writing");

@@ -207,14 +207,13 @@ def make_transport(kind, net, protocol, natives, bridge, sock=None):
     """The Python face of a .NET transport (PythonProtocol and PythonDatagramProtocol call this with the .NET class
     name of the transport they were handed, that transport and themselves as capsules, and the caller's socket, if
     any)."""
-    name = kind
-    if name == 'SelectorDatagramTransport':
+    if kind == 'SelectorDatagramTransport':
         return DatagramTransport(net, protocol, natives, bridge, sock)
-    if name == 'UnixReadPipeTransport':
+    if kind == 'UnixReadPipeTransport':
         return ReadPipeTransport(net, protocol, bridge, sock)
-    if name == 'UnixWritePipeTransport':
+    if kind == 'UnixWritePipeTransport':
         return WritePipeTransport(net, protocol, natives, bridge, sock)
-    cls = SSLTransport if name == '_SSLProtocolTransport' else Transport
+    cls = SSLTransport if kind == '_SSLProtocolTransport' else Transport
     return cls(net, protocol, natives, bridge, sock)
 
 
