@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import time
 
-from run import BENCH_DLL, HERE, HOSTED, IN_PYTHON, SECONDS, SYS_PY, cpu_seconds
+from run import BENCH_DLL, HERE, HOSTED, IN_PYTHON, SECONDS, SYS_PY, serve_and_load
 
 TLS_LOAD = HERE / "c/tls_load"
 TLS_CEILING = HERE / "c/tls_echo_server"
@@ -21,28 +21,6 @@ def make_cert(directory):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
                     "-days", "1", "-subj", "/CN=localhost"], check=True, capture_output=True)
     return cert, key
-
-
-def measure(cmd, port, load_args):
-    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    try:
-        if server.stdout.readline().strip() != "ready":
-            raise RuntimeError(f"{cmd} did not start")
-        load = subprocess.Popen([TLS_LOAD, str(port), *map(str, load_args)], stdout=subprocess.PIPE, text=True)
-        if load.stdout.readline().strip() != "measuring":
-            raise RuntimeError(f"tls_load failed against {cmd}")
-        # The server's CPU is read over the measured window only, after the warm-up (a JIT's included).
-        cpu0 = cpu_seconds(server.pid)
-        out = load.stdout.read()
-        cpu1 = cpu_seconds(server.pid)
-        if load.wait() != 0:
-            raise RuntimeError(f"tls_load failed against {cmd}")
-        count, seconds = out.split()
-        count, seconds = int(count), float(seconds)
-        return count / seconds, (cpu1 - cpu0) / count * 1e6
-    finally:
-        server.kill()
-        server.wait()
 
 
 def main():
@@ -65,7 +43,8 @@ def main():
         for name, cmd in servers:
             for args, label in cases:
                 port += 1
-                results[(name, label)] = measure([str(c).replace("PORT", str(port)) for c in cmd], port, args)
+                results[(name, label)] = serve_and_load([str(c).replace("PORT", str(port)) for c in cmd], port,
+                                                        [TLS_LOAD, port, *args])
     lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} ({os.cpu_count()} cores), one run of "
              f"`bench/tls_run.py`, {SECONDS:g} s per cell.", "",
              "| server | 1 KiB x 50 conns | CPU/req | 64 KiB x 10 conns | CPU/req | full handshakes | CPU/handshake |",
